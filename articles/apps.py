@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = _("Articles")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Section
+        from .navigation import invalidate_navigation
+
+        post_save.connect(invalidate_navigation, sender=Section, dispatch_uid="nav-save")
+        post_delete.connect(invalidate_navigation, sender=Section, dispatch_uid="nav-delete")

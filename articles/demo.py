@@ -1,0 +1,76 @@
+"""Demo content for a first run: sections, authors and Dutch articles written for Kopij."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.html import escape
+
+from .models import Article, Author, Section
+
+CONTENT_FILE = Path(__file__).parent / "demo_data" / "content.json"
+
+# (slug, name, in main navigation). Order is the navigation order.
+SECTIONS = [
+    ("krant", "Krant", True),
+    ("media", "Media", True),
+    ("puzzels", "Puzzels", True),
+    ("binnenland", "Binnenland", False),
+    ("buitenland", "Buitenland", False),
+    ("economie", "Economie", False),
+    ("kerk-religie", "Kerk & religie", False),
+    ("sport", "Sport", False),
+    ("opinie", "Opinie", False),
+    ("cultuur", "Cultuur", False),
+]
+
+
+def _local(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+@transaction.atomic
+def load_demo_content() -> dict[str, int]:
+    """Create what is missing; never overwrite what editors changed. Returns counts created."""
+    data = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))
+    created = {"sections": 0, "authors": 0, "articles": 0}
+
+    sections = {}
+    for position, (slug, name, in_nav) in enumerate(SECTIONS, start=1):
+        section, was_created = Section.objects.get_or_create(
+            slug=slug, defaults={"name": name, "position": position * 10, "in_nav": in_nav}
+        )
+        sections[slug] = section
+        created["sections"] += was_created
+
+    authors = {}
+    for entry in data["authors"]:
+        author, was_created = Author.objects.get_or_create(
+            slug=entry["slug"], defaults={"name": entry["name"], "bio": entry["bio"]}
+        )
+        authors[author.slug] = author
+        created["authors"] += was_created
+
+    existing = set(Article.objects.values_list("slug", flat=True))
+    for entry in data["articles"]:
+        if entry["slug"] in existing:
+            continue
+        article = Article(
+            section=sections[entry["section"]],
+            headline=entry["headline"],
+            slug=entry["slug"],
+            lede=entry["lede"],
+            body="".join(f"<p>{escape(paragraph)}</p>" for paragraph in entry["body"]),
+            status=Article.Status.PUBLISHED,
+            published_at=_local(entry["published"]),
+            modified_at=_local(entry.get("modified")),
+        )
+        article.save()
+        article.authors.set([authors[slug] for slug in entry["authors"]])
+        created["articles"] += 1
+    return created

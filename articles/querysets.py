@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet):
+    def visible(self, *, at=None) -> "ArticleQuerySet":
+        """Articles a reader may see: the one place the visibility rule lives.
+
+        Scheduled articles become visible at their publication time without any
+        job having to run; drafts, articles in review and unpublished ones never are.
+        """
+        from .models import Article
+
+        return self.filter(
+            status__in=Article.Status.reader_visible(),
+            published_at__lte=at or timezone.now(),
+        )
+
+    def for_listing(self) -> "ArticleQuerySet":
+        return self.select_related("section").order_by("-published_at", "-pk")
+
+    def for_detail(self) -> "ArticleQuerySet":
+        return self.select_related("section").prefetch_related("authors")

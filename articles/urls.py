@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:section_slug>/", views.SectionView.as_view(), name="section"),
+    path("<slug:section_slug>/<slug:slug>/", views.article_detail, name="detail"),
+]

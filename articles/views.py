@@ -1,0 +1,111 @@
+import hashlib
+
+from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView
+
+from .models import Article, ArticleRedirect, Section
+from .navigation import get_navigation
+
+HOME_LATEST = 7
+HOME_PER_SECTION = 4
+SECTION_PAGE_SIZE = 20
+
+
+def _public(response):
+    """Mark a reader page as the same for everyone, so browsers and CDNs may keep it."""
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def home(request):
+    latest = list(Article.objects.visible().for_listing()[:HOME_LATEST])
+    ranked = (
+        Article.objects.visible()
+        .exclude(pk__in=[a.pk for a in latest])
+        .select_related("section")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=HOME_PER_SECTION)
+        .order_by("section__position", "rank")
+    )
+    blocks: dict[Section, list[Article]] = {}
+    for article in ranked:
+        blocks.setdefault(article.section, []).append(article)
+    context = {
+        "top_story": latest[0] if latest else None,
+        "latest": latest[1:],
+        "section_blocks": list(blocks.items()),
+    }
+    return _public(render(request, "articles/home.html", context))
+
+
+class SectionView(ListView):
+    template_name = "articles/section.html"
+    context_object_name = "articles"
+    paginate_by = SECTION_PAGE_SIZE
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["section_slug"])
+        return Article.objects.visible().filter(section=self.section).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        return _public(super().render_to_response(context, **response_kwargs))
+
+
+def _article_etag(article: Article) -> str:
+    # The HTML also shows the navigation, so a renamed section changes the ETag.
+    nav = get_navigation()
+    version = f"{article.pk}:{article.updated_at.isoformat()}:{article.section.name}:{nav!r}"
+    return quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
+
+
+@require_safe
+def article_detail(request, section_slug: str, slug: str):
+    article = (
+        Article.objects.visible().for_detail().filter(section__slug=section_slug, slug=slug).first()
+    )
+    if article is None:
+        return _redirect_old_url(section_slug, slug)
+
+    etag = _article_etag(article)
+    last_modified = article.last_modified.timestamp()
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return _public(not_modified)
+
+    response = render(request, "articles/article_detail.html", {"article": article})
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    return _public(response)
+
+
+def _redirect_old_url(section_slug: str, slug: str):
+    old = (
+        ArticleRedirect.objects.filter(
+            section_slug=section_slug,
+            slug=slug,
+            article__in=Article.objects.visible(),
+        )
+        .select_related("article__section")
+        .first()
+    )
+    if old is None:
+        raise Http404
+    return redirect(old.article, permanent=True)

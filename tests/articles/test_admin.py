@@ -1,0 +1,159 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article
+from articles.roles import EINDREDACTEUR, VERSLAGGEVER
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(UserFactory(username="eva", role=EINDREDACTEUR))
+    return client
+
+
+@pytest.fixture
+def reporter(client):
+    client.force_login(UserFactory(username="victor", role=VERSLAGGEVER))
+    return client
+
+
+def article_form(section, **overrides):
+    data = {
+        "section": section.pk,
+        "headline": "Gemeente opent nieuwe bibliotheek",
+        "slug": "gemeente-opent-bibliotheek",
+        "lede": "De gemeente opent een bibliotheek. Dat gebeurt volgende week.",
+        "body": "<p>De bibliotheek telt drie verdiepingen.</p>",
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "modified_at_0": "",
+        "modified_at_1": "",
+    }
+    return {**data, **overrides}
+
+
+def test_the_admin_speaks_dutch(editor):
+    html = editor.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Artikelen" in html
+    assert "Gepubliceerd" in html or "gepubliceerd" in html
+
+
+def test_article_list_queries_stay_flat(editor):
+    section = SectionFactory()
+    ArticleFactory(section=section)
+    url = reverse("admin:articles_article_changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert editor.get(url).status_code == 200
+    for _ in range(30):
+        ArticleFactory(section=SectionFactory(), authors=[AuthorFactory()])
+    with CaptureQueriesContext(connection) as many:
+        response = editor.get(url)
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+def test_the_body_is_sanitized_when_an_editor_saves(editor):
+    section = SectionFactory()
+    response = editor.post(
+        reverse("admin:articles_article_add"),
+        article_form(section, body='<p onclick="x()">Tekst</p><script>alert(1)</script>'),
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().body == "<p>Tekst</p>"
+
+
+def test_an_editor_can_publish(editor):
+    section = SectionFactory()
+    response = editor.post(
+        reverse("admin:articles_article_add"),
+        article_form(section, status=Article.Status.PUBLISHED),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at is not None
+    assert article.is_visible
+
+
+def test_a_future_publication_becomes_a_schedule(editor):
+    section = SectionFactory()
+    editor.post(
+        reverse("admin:articles_article_add"),
+        article_form(
+            section,
+            status=Article.Status.PUBLISHED,
+            published_at_0="2099-01-01",
+            published_at_1="07:00",
+        ),
+    )
+    article = Article.objects.get()
+    assert article.status == Article.Status.SCHEDULED
+    assert not article.is_visible
+
+
+def test_a_reporter_cannot_publish(reporter):
+    section = SectionFactory()
+    response = reporter.post(
+        reverse("admin:articles_article_add"),
+        article_form(section, status=Article.Status.PUBLISHED),
+    )
+    assert response.status_code == 200
+    assert "U mag geen artikelen publiceren" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_reporter_can_write_a_draft(reporter):
+    section = SectionFactory()
+    response = reporter.post(reverse("admin:articles_article_add"), article_form(section))
+    assert response.status_code == 302
+    assert Article.objects.get().status == Article.Status.DRAFT
+
+
+def test_a_reporter_cannot_change_a_published_article(reporter):
+    article = ArticleFactory(headline="Origineel")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = reporter.post(
+        url, article_form(article.section, headline="Gewijzigd", status="published")
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline == "Origineel"
+
+
+def test_editing_a_published_article_moves_the_public_modified_time(editor):
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    published_at = article.published_at.astimezone()
+    response = editor.post(
+        url,
+        article_form(
+            article.section,
+            slug=article.slug,
+            status=Article.Status.PUBLISHED,
+            published_at_0=published_at.strftime("%d-%m-%Y"),
+            published_at_1=published_at.strftime("%H:%M:%S"),
+            headline="Aangevulde kop",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.headline == "Aangevulde kop"
+    assert article.public_modified_at is not None
+
+
+def test_no_csrf_token_no_change(client):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(UserFactory(username="eva2", role=EINDREDACTEUR))
+    response = csrf_client.post(
+        reverse("admin:articles_article_add"), article_form(SectionFactory())
+    )
+    assert response.status_code == 403
+    assert not Article.objects.exists()

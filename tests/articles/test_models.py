@@ -1,0 +1,140 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.models import Article, ArticleRedirect
+from articles.richtext import sanitize_body
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def words(n: int) -> str:
+    return " ".join(["woord"] * n)
+
+
+class TestReadingTime:
+    @pytest.mark.parametrize(
+        ("lede_words", "body_words", "minutes"),
+        [(1, 0, 1), (0, 0, 1), (50, 150, 1), (50, 151, 2), (35, 215, 2), (100, 500, 3)],
+    )
+    def test_it_counts_lede_and_body_rounded_up_with_minimum_one(
+        self, lede_words, body_words, minutes
+    ):
+        article = ArticleFactory(lede=words(lede_words), body=f"<p>{words(body_words)}</p>")
+        assert article.reading_time == minutes
+
+    def test_it_counts_words_across_paragraph_boundaries(self):
+        article = ArticleFactory(lede="", body="<p>een</p><p>twee</p>" * 101)
+        assert article.reading_time == 2  # 202 words, not 101 glued pairs
+
+
+class TestSanitizer:
+    @pytest.mark.parametrize(
+        "hostile",
+        [
+            "<script>alert(1)</script>",
+            '<img src="x" onerror="alert(1)">',
+            '<a href="javascript:alert(1)">klik</a>',
+            '<a href="data:text/html;base64,PHNjcmlwdD4=">klik</a>',
+            '<p onclick="alert(1)">tekst</p>',
+            '<iframe src="https://evil.example"></iframe>',
+            "<style>body{display:none}</style>",
+            "<svg><script>alert(1)</script></svg>",
+            '<a href="JaVaScRiPt:alert(1)">klik</a>',
+            '<p style="background:url(javascript:alert(1))">tekst</p>',
+        ],
+    )
+    def test_it_removes_scripts_handlers_dangerous_urls_and_unknown_tags(self, hostile):
+        cleaned = sanitize_body(hostile).lower()
+        for needle in (
+            "<script",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "data:",
+            "<iframe",
+            "<style",
+            "<svg",
+            "style=",
+        ):
+            assert needle not in cleaned
+
+    def test_it_keeps_the_formatting_editors_use(self):
+        html = (
+            "<h2>Tussenkop</h2><p><strong>vet</strong> <em>cursief</em> "
+            '<a href="https://example.nl/">link</a></p><ul><li>een</li></ul><blockquote><p>citaat</p></blockquote>'
+        )
+        assert sanitize_body(html) == html
+
+    def test_it_maps_pasted_presentational_tags(self):
+        assert (
+            sanitize_body("<p><b>vet</b> <i>schuin</i></p>")
+            == "<p><strong>vet</strong> <em>schuin</em></p>"
+        )
+
+    def test_the_body_is_sanitized_on_every_save(self):
+        article = ArticleFactory(body="<p>veilig</p><script>alert(1)</script>")
+        article.refresh_from_db()
+        assert article.body == "<p>veilig</p>"
+
+
+class TestArticle:
+    def test_a_missing_slug_is_made_from_the_headline(self):
+        article = ArticleFactory(headline="Nieuwe regels voor fietsers in Utrecht", slug="")
+        assert article.slug == "nieuwe-regels-voor-fietsers-in-utrecht"
+
+    def test_the_database_refuses_a_published_article_without_publication_time(self):
+        with pytest.raises(IntegrityError):
+            ArticleFactory(status=Article.Status.PUBLISHED, published_at=None)
+
+    def test_the_database_refuses_a_modified_time_before_publication(self):
+        now = timezone.now()
+        with pytest.raises(IntegrityError):
+            ArticleFactory(published_at=now, modified_at=now - timedelta(minutes=1))
+
+    def test_public_modified_time_is_only_shown_when_later_than_publication(self):
+        now = timezone.now() - timedelta(hours=2)
+        assert ArticleFactory(published_at=now, modified_at=None).public_modified_at is None
+        assert ArticleFactory(published_at=now, modified_at=now).public_modified_at is None
+        later = now + timedelta(minutes=25)
+        assert ArticleFactory(published_at=now, modified_at=later).public_modified_at == later
+
+
+class TestPermanentUrls:
+    def test_changing_the_slug_of_a_published_article_keeps_the_old_url(self):
+        article = ArticleFactory(slug="oude-kop")
+        article = Article.objects.get(pk=article.pk)
+        article.slug = "nieuwe-kop"
+        article.save()
+        redirect = ArticleRedirect.objects.get()
+        assert (redirect.section_slug, redirect.slug, redirect.article) == (
+            article.section.slug,
+            "oude-kop",
+            article,
+        )
+
+    def test_moving_an_article_to_another_section_keeps_the_old_url(self):
+        article = ArticleFactory(section=SectionFactory(slug="binnenland"), slug="kop")
+        article = Article.objects.get(pk=article.pk)
+        article.section = SectionFactory(slug="buitenland")
+        article.save()
+        assert ArticleRedirect.objects.filter(section_slug="binnenland", slug="kop").exists()
+
+    def test_a_never_published_draft_leaves_no_redirect(self):
+        article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, slug="concept")
+        article = Article.objects.get(pk=article.pk)
+        article.slug = "concept-2"
+        article.save()
+        assert not ArticleRedirect.objects.exists()
+
+    def test_an_article_moving_back_to_an_old_url_drops_that_redirect(self):
+        article = ArticleFactory(slug="a")
+        article = Article.objects.get(pk=article.pk)
+        article.slug = "b"
+        article.save()
+        article.slug = "a"
+        article.save()
+        assert list(ArticleRedirect.objects.values_list("slug", flat=True)) == ["b"]

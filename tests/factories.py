@@ -1,0 +1,63 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, Author, Section
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Rubriek {n}")
+    slug = factory.Sequence(lambda n: f"rubriek-{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Journalist {n}")
+    slug = factory.Sequence(lambda n: f"journalist-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    section = factory.SubFactory(SectionFactory)
+    headline = factory.Sequence(lambda n: f"Kabinet neemt besluit nummer {n}")
+    slug = factory.Sequence(lambda n: f"kabinet-neemt-besluit-{n}")
+    lede = "Het kabinet heeft een besluit genomen. Dat meldt een woordvoerder."
+    body = "<p>Eerste alinea van het artikel.</p><p>Tweede alinea met meer uitleg.</p>"
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.authors.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "geheim-wachtwoord-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
