@@ -126,6 +126,12 @@ class Article(models.Model):
         blank=True,
         help_text=_("Shown to readers as “Modified on”."),
     )
+    revision_number = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Counts the saves of this article; reader reports name the revision they saw."),
+    )
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=1, editable=False
     )
@@ -178,6 +184,7 @@ class Article(models.Model):
             self.slug = slugify(self.headline)[:200]
         self.body = sanitize_body(self.body or "")
         self.reading_time = self.compute_reading_time()
+        self.revision_number += 1
         super().save(*args, **kwargs)
         self._remember_old_url()
 

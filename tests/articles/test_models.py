@@ -138,3 +138,10 @@ class TestPermanentUrls:
         article.slug = "a"
         article.save()
         assert list(ArticleRedirect.objects.values_list("slug", flat=True)) == ["b"]
+
+
+def test_every_save_gets_a_new_revision_number():
+    article = ArticleFactory()
+    first = article.revision_number
+    article.save()
+    assert (first, article.revision_number) == (1, 2)
