@@ -71,7 +71,8 @@ def test_the_documented_production_environment_passes_the_deploy_check():
 def test_the_database_comes_from_database_url(url, engine):
     code = (
         "from django.conf import settings; d = settings.DATABASES['default']; "
-        "print(d['ENGINE'], d.get('CONN_MAX_AGE', 0), bool(d.get('OPTIONS', {}).get('pool')))"
+        "print(d['ENGINE'], d.get('CONN_MAX_AGE', 0), bool(d.get('OPTIONS', {}).get('pool')), "
+        "d.get('CONN_HEALTH_CHECKS'))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -89,10 +90,8 @@ def test_the_database_comes_from_database_url(url, engine):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == engine
     if engine.endswith("postgresql"):
-        assert result.stdout.split()[1:] == [
-            "0",
-            "True",
-        ]  # psycopg's pool, not persistent connections
+        # psycopg's pool (not persistent connections), with health checks on
+        assert result.stdout.split()[1:] == ["0", "True", "True"]
 
 
 def test_every_dutch_translation_is_compiled():
