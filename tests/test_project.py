@@ -1,5 +1,6 @@
 """The project as an operator meets it: settings from the environment, Dutch, production checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -101,3 +102,13 @@ def test_every_dutch_translation_is_compiled():
     text = po.read_text()
     assert 'msgstr ""\n\n' not in text.split("\n\n", 1)[1], "untranslated strings in nl"
     assert "#, fuzzy" not in text
+
+
+def test_production_static_files_are_collected_with_hashed_names(tmp_path):
+    result = manage(
+        "collectstatic", "--noinput", env={**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert manifest["css/site.css"].startswith("css/site.")
+    assert (tmp_path / manifest["css/site.css"]).with_suffix(".css.gz").exists()
