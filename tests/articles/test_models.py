@@ -145,3 +145,12 @@ def test_every_save_gets_a_new_revision_number():
     first = article.revision_number
     article.save()
     assert (first, article.revision_number) == (1, 2)
+
+
+def test_a_section_cannot_take_the_url_of_another_page():
+    from django.core.exceptions import ValidationError
+
+    from articles.models import Section
+
+    with pytest.raises(ValidationError, match="gereserveerd"):
+        Section(name="Zoeken", slug="zoeken").full_clean()
