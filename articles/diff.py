@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .richtext import plain_text
 
-_BLOCK_END = re.compile(r"</(p|h2|h3|li|blockquote)>|<br\s*/?>", re.I)
+_BLOCK_END = re.compile(r"</(?:p|h2|h3|li|blockquote)>|<br\s*/?>", re.I)
 PARAGRAPH = "\n"
 
 
