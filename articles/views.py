@@ -125,7 +125,7 @@ def article_changes(request, section_slug: str, slug: str):
     )
     revisions = list(
         article.revisions.filter(kind__in=Revision.Kind.values)
-        .only("kind", "note", "created_at", "number")
+        .only("article_id", "kind", "note", "created_at", "number")
         .order_by("created_at", "number")
     )
     context = {
