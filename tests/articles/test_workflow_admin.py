@@ -336,3 +336,78 @@ def test_a_new_article_by_a_reporter_is_theirs(client):
     article = Article.objects.get()
     assert article.created_by == user
     assert article.revisions.get().created_by == user
+
+
+class TestPreviewInTheAdmin:
+    def test_an_editor_previews_a_draft_as_readers_would_see_it(self, client):
+        login(client, EINDREDACTEUR)
+        draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, headline="Concept")
+        response = client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert '<h1 class="article__headline">Concept</h1>' in html
+        assert '<meta name="robots" content="noindex, nofollow">' in html
+
+    def test_an_editor_previews_an_old_revision(self, client):
+        login(client, EINDREDACTEUR)
+        article = ArticleFactory(headline="Eerste kop")
+        article.headline = "Tweede kop"
+        article.save()
+        first = article.revisions.get(number=1)
+        url = reverse("admin:articles_article_revision_preview", args=[article.pk, first.pk])
+        html = client.get(url).content.decode()
+        assert "Eerste kop" in html and "Tweede kop" not in html
+
+    def test_a_revision_of_another_article_cannot_be_previewed_through_this_one(self, client):
+        login(client, EINDREDACTEUR)
+        article, other = ArticleFactory(), ArticleFactory()
+        url = reverse(
+            "admin:articles_article_revision_preview",
+            args=[article.pk, other.revisions.get().pk],
+        )
+        assert client.get(url).status_code == 404
+
+    def test_the_history_offers_a_shareable_preview_link(self, client):
+        login(client, EINDREDACTEUR)
+        draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, headline="Geheim")
+        url = reverse("admin:articles_article_revisions", args=[draft.pk])
+        html = client.get(url).content.decode()
+        link = html.split('readonly value="', 1)[1].split('"', 1)[0]
+        client.logout()
+        assert "Geheim" in client.get(link).content.decode()
+
+    def test_people_without_an_account_are_sent_to_the_login(self, client):
+        article = ArticleFactory()
+        response = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+class TestChiefEditor:
+    def test_the_chief_editor_manages_sections_and_users(self, client):
+        login(client, HOOFDREDACTIE)
+        response = client.post(
+            reverse("admin:articles_section_add"),
+            {"name": "Wetenschap", "slug": "wetenschap", "position": 5},
+        )
+        assert response.status_code == 302
+        assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+    @pytest.mark.parametrize("role", [EINDREDACTEUR, VERSLAGGEVER])
+    def test_others_may_not_manage_sections_or_users(self, client, role):
+        login(client, role)
+        response = client.post(
+            reverse("admin:articles_section_add"), {"name": "Wetenschap", "slug": "wetenschap"}
+        )
+        assert response.status_code == 403
+        assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+    def test_the_chief_editor_may_publish_and_restore(self, client):
+        login(client, HOOFDREDACTIE)
+        article = ArticleFactory(headline="Eerste")
+        article.headline = "Tweede"
+        article.save()
+        first = article.revisions.get(number=1)
+        url = reverse("admin:articles_article_restore", args=[article.pk, first.pk])
+        assert client.post(url, {"change_kind": "typo"}).status_code == 302
+        assert Article.objects.get(pk=article.pk).headline == "Eerste"
