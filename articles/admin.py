@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
 from .diff import compare
@@ -82,8 +84,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return RequestArticleForm
 
     def get_fieldsets(self, request, obj=None):
+        main, publication, _change, details = self.fieldsets
         if obj is None or not obj.editable_by(request.user):
-            return [fs for fs in self.fieldsets if "version" not in fs[1]["fields"]]
+            return [main, publication, details]
+        if not obj.was_out:
+            # Before publication a save needs no kind or note, only the lost-update guard.
+            return [(None, {"fields": [*main[1]["fields"], "version"]}), publication, details]
         return self.fieldsets
 
     def changelist_view(self, request, extra_context=None):
@@ -106,6 +112,10 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.error(
                 request, _("Someone else saved this article just now. Nothing was overwritten.")
             )
+            return HttpResponseRedirect(request.path)
+        except ValidationError as error:
+            # The article went live (a schedule came due) between validation and saving.
+            messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj: Article, form, change):
@@ -173,6 +183,7 @@ class ArticleAdmin(admin.ModelAdmin):
             **extra,
         }
 
+    @method_decorator(require_safe)
     def revisions_view(self, request, object_id):
         article = self._article_for(request, object_id)
         revisions = article.revisions.select_related("created_by").defer("body", "lede")
@@ -187,6 +198,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 
+    @method_decorator(require_safe)
     def compare_view(self, request, object_id):
         article = self._article_for(request, object_id)
         try:
@@ -215,6 +227,7 @@ class ArticleAdmin(admin.ModelAdmin):
             raise ValueError(value)
         return revision
 
+    @method_decorator(require_http_methods(["GET", "POST"]))
     def restore_view(self, request, object_id, revision_id):
         article = self._article_for(request, object_id)
         revision = get_object_or_404(Revision, pk=revision_id, article=article)
@@ -249,6 +262,7 @@ class ArticleAdmin(admin.ModelAdmin):
             request, "admin/articles/article/restore.html", context, status=status
         )
 
+    @method_decorator(require_safe)
     def preview_view(self, request, object_id, revision_id=None):
         article = self._article_for(request, object_id)
         if revision_id is not None:

@@ -113,6 +113,11 @@ class TestSharedPreview:
         assert "private" in response["Cache-Control"]
         assert "public" not in response["Cache-Control"]
 
+    def test_a_preview_link_refuses_writes(self, client):
+        draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+        url = reverse("articles:preview", args=[services.preview_token(article=draft)])
+        assert client.post(url).status_code == 405
+
     def test_a_revision_can_be_shared(self, client, article):
         first = article.revisions.get(number=1)
         Article.objects.filter(pk=article.pk).update(headline="Huidige kop")

@@ -273,11 +273,28 @@ class TestHistoryAndDiff:
         assert client.post(url, {}).status_code == 400
         assert edited.revisions.count() == 2
 
-    def test_restore_refuses_get_changes_and_other_methods(self, client, edited):
+    def test_restore_changes_nothing_on_get_and_refuses_other_methods(self, client, edited):
         login(client, EINDREDACTEUR)
         first = edited.revisions.get(number=1)
         url = reverse("admin:articles_article_restore", args=[edited.pk, first.pk])
-        client.get(url)
+        assert client.get(url).status_code == 200
+        assert client.put(url, {"change_kind": "typo"}).status_code == 405
+        assert client.delete(url).status_code == 405
+        assert edited.revisions.count() == 2
+
+    def test_history_and_diff_refuse_posts(self, client, edited):
+        login(client, EINDREDACTEUR)
+        for name in ("admin:articles_article_revisions", "admin:articles_article_compare"):
+            assert client.post(reverse(name, args=[edited.pk])).status_code == 405
+
+    def test_restore_without_a_csrf_token_is_refused(self, edited):
+        from django.test import Client
+
+        csrf_client = Client(enforce_csrf_checks=True)
+        csrf_client.force_login(UserFactory(username="eva3", role=EINDREDACTEUR))
+        first = edited.revisions.get(number=1)
+        url = reverse("admin:articles_article_restore", args=[edited.pk, first.pk])
+        assert csrf_client.post(url, {"change_kind": "typo"}).status_code == 403
         assert edited.revisions.count() == 2
 
     def test_the_history_uses_a_fixed_number_of_queries(self, client, edited):
@@ -336,6 +353,20 @@ def test_a_new_article_by_a_reporter_is_theirs(client):
     article = Article.objects.get()
     assert article.created_by == user
     assert article.revisions.get().created_by == user
+
+
+def test_a_draft_form_asks_no_change_kind(client):
+    user = login(client, VERSLAGGEVER)
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, created_by=user)
+    html = client.get(change_url(draft)).content.decode()
+    assert 'name="version"' in html
+    assert "Soort wijziging" not in html and "Deze wijziging" not in html
+
+
+def test_a_published_article_form_asks_the_change_kind(client):
+    login(client, EINDREDACTEUR)
+    html = client.get(change_url(ArticleFactory())).content.decode()
+    assert "Soort wijziging" in html and "Deze wijziging" in html
 
 
 class TestPreviewInTheAdmin:
