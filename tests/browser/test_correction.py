@@ -31,6 +31,7 @@ def article():
         slug="donaulanden-akkoord",
         published_at=timezone.now() - timedelta(hours=2),
     )
+    article.body += "<p>De schippers noemen het verdrag een belangrijke stap.</p>"
     article.save(change=Change(kind=Revision.Kind.UPDATE, note="Reactie toegevoegd."))
     return article
 
@@ -74,8 +75,10 @@ def test_an_editor_makes_a_correction_that_readers_then_see(page, live_server, e
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/revisions/")
     assert page.locator(".revisions__table tbody tr").count() == 4  # live + 3 revisions
     shoot(page, "admin-revisions")
+    page.check("input[name=a][value='1']")
     page.click("text=Vergelijk geselecteerde")
     assert page.locator(".revision-diff__text").count() == 3
+    assert "belangrijke stap" in page.locator(".revision-diff__text ins").inner_text()
     shoot(page, "admin-diff")
 
 
