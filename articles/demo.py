@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.html import escape
 
-from .models import Article, Author, Section
+from .models import Article, Author, Change, Revision, Section
 
 CONTENT_FILE = Path(__file__).parent / "demo_data" / "content.json"
 
@@ -60,17 +60,29 @@ def load_demo_content() -> dict[str, int]:
     for entry in data["articles"]:
         if entry["slug"] in existing:
             continue
+        # An article with a later edit starts without its last paragraph, which that
+        # edit (an `update`, with its note) adds: page, change log and history agree.
+        paragraphs = [f"<p>{escape(paragraph)}</p>" for paragraph in entry["body"]]
+        first_body = paragraphs[:-1] if entry.get("modified") else paragraphs
         article = Article(
             section=sections[entry["section"]],
             headline=entry["headline"],
             slug=entry["slug"],
             lede=entry["lede"],
-            body="".join(f"<p>{escape(paragraph)}</p>" for paragraph in entry["body"]),
+            body="".join(first_body),
             status=Article.Status.PUBLISHED,
             published_at=_local(entry["published"]),
-            modified_at=_local(entry.get("modified")),
         )
-        article.save()
+        article.save(change=Change(at=article.published_at))
         article.authors.set([authors[slug] for slug in entry["authors"]])
+        if entry.get("modified"):
+            article.body = "".join(paragraphs)
+            article.save(
+                change=Change(
+                    kind=Revision.Kind.UPDATE,
+                    note=entry.get("update_note", ""),
+                    at=_local(entry["modified"]),
+                )
+            )
         created["articles"] += 1
     return created

@@ -1,4 +1,6 @@
 import math
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -135,6 +137,13 @@ class Article(models.Model):
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=1, editable=False
     )
+    corrections = models.JSONField(
+        _("corrections"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("The dated correction notes readers see; kept from the revisions."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -179,19 +188,68 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.headline
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args, change: "Change | None" = None, **kwargs) -> None:
+        """Save, and keep the result as a new revision described by `change`."""
+        change = change or Change()
+        at = change.at or timezone.now()
         if not self.slug:
             self.slug = slugify(self.headline)[:200]
         self.body = sanitize_body(self.body or "")
         self.reading_time = self.compute_reading_time()
+        if change.kind in Revision.Kind.public():
+            self.modified_at = at
+        if change.kind == Revision.Kind.CORRECTION:
+            self.corrections = [*self.corrections, {"at": at.isoformat(), "note": change.note}]
         self.revision_number += 1
         super().save(*args, **kwargs)
         self._remember_old_url()
+        Revision.objects.create(
+            article=self,
+            number=self.revision_number,
+            kind=change.kind,
+            note=change.note,
+            created_by=change.by,
+            created_at=at,
+            **self.snapshot(),
+        )
 
     def get_absolute_url(self) -> str:
         return reverse(
             "articles:detail", kwargs={"section_slug": self.section.slug, "slug": self.slug}
         )
+
+    def snapshot(self) -> dict:
+        """The reader-visible fields, as a revision keeps them."""
+        return {
+            "section_id": self.section_id,
+            "headline": self.headline,
+            "slug": self.slug,
+            "lede": self.lede,
+            "body": self.body,
+            "author_names": [a.name for a in self.authors.all()] if self.pk else [],
+            "status": self.status,
+            "published_at": self.published_at,
+            "reading_time": self.reading_time,
+        }
+
+    def editable_by(self, user) -> bool:
+        """Editors edit everything; a reporter only their own drafts, until they are out."""
+        if user.has_perm("articles.publish_article"):
+            return True
+        return (
+            user.has_perm("articles.change_article")
+            and self.created_by_id == user.pk
+            and self.status in {self.Status.DRAFT, self.Status.REVIEW}
+        )
+
+    @property
+    def was_out(self) -> bool:
+        """Readers have seen it: changes must now say what kind they are."""
+        return self.status == self.Status.PUBLISHED or self.is_visible
+
+    @property
+    def correction_notes(self) -> list[tuple[datetime, str]]:
+        return [(datetime.fromisoformat(c["at"]), c["note"]) for c in self.corrections]
 
     def compute_reading_time(self) -> int:
         return max(1, math.ceil(count_words(self.lede, self.body) / WORDS_PER_MINUTE))
@@ -254,3 +312,95 @@ class ArticleRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"/{self.section_slug}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a save is: who made it, when, and for published articles its kind and note."""
+
+    kind: str = ""
+    note: str = ""
+    by: object = None
+    at: datetime | None = None
+
+
+CHANGE_NOTE_MAX_LENGTH = 1000
+
+
+class Revision(models.Model):
+    """A saved state of an article's reader-visible fields; one per save, never changed."""
+
+    class Kind(models.TextChoices):
+        TYPO = "typo", _("typo or small improvement")
+        UPDATE = "update", _("update")
+        CORRECTION = "correction", _("correction")
+
+        @classmethod
+        def public(cls) -> list[str]:
+            """Kinds that move the public “Modified on” time and appear in the change log."""
+            return [cls.UPDATE, cls.CORRECTION]
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("change kind"), max_length=12, choices=Kind.choices, blank=True)
+    note = models.TextField(_("change note"), max_length=CHANGE_NOTE_MAX_LENGTH, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"))
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, db_index=False)
+    lede = models.TextField(_("lede"))
+    body = models.TextField(_("body"), blank=True)
+    author_names = models.JSONField(_("authors"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Article.Status.choices)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"))
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            # Also the index for an article's history, newest first, and its public change log.
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} #{self.number}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in self.Kind.public()
+
+    def apply_to(self, article: Article) -> Article:
+        """Put this revision's text and place back into `article` (not saved)."""
+        article.section = self.section
+        article.headline, article.slug = self.headline, self.slug
+        article.lede, article.body = self.lede, self.body
+        article.reading_time = self.reading_time
+        return article
+
+
+class JobRun(models.Model):
+    """When a periodic job last ran, so the admin can warn when it stopped."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,16 +1,22 @@
 import hashlib
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from .models import Article, ArticleRedirect, Section
+from . import services
+from .models import Article, ArticleRedirect, Revision, Section
 from .navigation import get_navigation
 
 HOME_LATEST = 7
@@ -109,3 +115,46 @@ def _redirect_old_url(section_slug: str, slug: str):
     if old is None:
         raise Http404
     return redirect(old.article, permanent=True)
+
+
+@require_safe
+def article_changes(request, section_slug: str, slug: str):
+    """The public change log: every update and correction, dated; typo fixes only counted."""
+    article = get_object_or_404(
+        Article.objects.visible().select_related("section"), section__slug=section_slug, slug=slug
+    )
+    revisions = list(
+        article.revisions.filter(kind__in=Revision.Kind.values)
+        .only("article_id", "kind", "note", "created_at", "number")
+        .order_by("created_at", "number")
+    )
+    context = {
+        "article": article,
+        "changes": [r for r in revisions if r.is_public],
+        "typo_fixes": sum(1 for r in revisions if not r.is_public),
+    }
+    return _public(render(request, "articles/article_changes.html", context))
+
+
+@require_safe
+def preview(request, token: str):
+    """A shared preview link: works without an account, expires, and is never indexed."""
+    try:
+        article = services.article_from_preview_token(token=token)
+    except signing.SignatureExpired:
+        return _not_indexed(
+            render(request, "articles/preview_invalid.html", {"expired": True}, status=410)
+        )
+    except (signing.BadSignature, Article.DoesNotExist, Revision.DoesNotExist):
+        return _not_indexed(render(request, "articles/preview_invalid.html", status=404))
+    response = render(
+        request, "articles/article_detail.html", {"article": article, "preview": True}
+    )
+    return _not_indexed(response)
+
+
+def _not_indexed(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response

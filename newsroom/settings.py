@@ -174,7 +174,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Marks due scheduled articles as published; readers see them on time regardless.
+    "articles-publish-due": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
+}
 
 # Security: strict whenever DEBUG is off (production); each can be relaxed by env.
 SECURE_PROXY_SSL_HEADER = (
@@ -192,6 +195,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public pages may be cached this long by browsers and shared caches (seconds).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# How long a shared preview link of an unpublished article works (hours).
+PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 
 LOGGING = {
     "version": 1,

@@ -139,6 +139,8 @@ def test_editing_a_published_article_moves_the_public_modified_time(editor):
             published_at_0=published_at.strftime("%d-%m-%Y"),
             published_at_1=published_at.strftime("%H:%M:%S"),
             headline="Aangevulde kop",
+            version=article.revision_number,
+            change_kind="update",
         ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
