@@ -113,6 +113,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kopij")}
+# Reader forms keep working when the cache (and so the rate-limit count) is down.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,7 +177,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Typo report mails whose enqueue was lost while the broker was down.
+    "feedback-typo-report-mail-sweep": {
+        "task": "feedback.tasks.sweep_typo_report_mail",
+        "schedule": 300.0,
+    },
+}
 
 # Security: strict whenever DEBUG is off (production); each can be relaxed by env.
 SECURE_PROXY_SSL_HEADER = (
