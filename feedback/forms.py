@@ -30,6 +30,14 @@ class ReaderForm(forms.Form):
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
 
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            # What Django makes of bytes that were not UTF-8.
+            if isinstance(value, str) and "\ufffd" in value:
+                self.add_error(name, _("This text contains characters that cannot be read."))
+        return data
+
     def clean_revision(self) -> int:
         revision = self.cleaned_data["revision"]
         if revision > self.article.revision_number:

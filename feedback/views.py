@@ -25,16 +25,46 @@ def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def _too_many(request):
-    message = _("You have sent this form too often. Please wait a few minutes and try again.")
+def _refused(request, *, status: int, title: str, message: str):
     if _wants_json(request):
-        return JsonResponse({"error": message}, status=429)
-    return render(request, "feedback/too_many.html", {"message": message}, status=429)
+        return JsonResponse({"error": message}, status=status)
+    context = {"title": title, "message": message}
+    return render(request, "feedback/refused.html", context, status=status)
+
+
+def _too_many(request):
+    return _refused(
+        request,
+        status=429,
+        title=_("Too many attempts"),
+        message=_("You have sent this form too often. Please wait a few minutes and try again."),
+    )
 
 
 def _back_to_article(article: Article, anchor: str) -> HttpResponseRedirect:
     # 303: the browser follows with a GET to the (cached) article page.
     return HttpResponseRedirect(f"{article.get_absolute_url()}#{anchor}", status=303)
+
+
+def _unreadable_body(request) -> bool:
+    # Django reads a urlencoded body that is not UTF-8 as Latin-1; refuse it instead.
+    # (Percent-encoded and multipart garbage arrives as U+FFFD, which the forms refuse.)
+    if request.content_type != "application/x-www-form-urlencoded":
+        return False
+    try:
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _unreadable(request):
+    return _refused(
+        request,
+        status=400,
+        title=_("The form could not be processed"),
+        message=_("This text contains characters that cannot be read."),
+    )
 
 
 def _reader_token(request) -> str:
@@ -48,6 +78,8 @@ def vote(request, article_id: int):
     if limits.over_limit(request, group="feedback.vote", rate=limits.VOTE_RATE):
         return _too_many(request)
     article = _visible_article(article_id)
+    if _unreadable_body(request):
+        return _unreadable(request)
     form = VoteForm(request.POST, article=article)
     ask_reason = request.POST.get("useful") == "no" and "reason" not in request.POST
     if form.is_bot:
@@ -112,6 +144,8 @@ def typo_report(request, article_id: int):
         )
         return render(request, "feedback/typo_report_form.html", {"article": article, "form": form})
 
+    if _unreadable_body(request):
+        return _unreadable(request)
     form = TypoReportForm(request.POST, article=article)
     if form.is_bot:
         return _typo_report_done(request, article)
