@@ -46,7 +46,8 @@ class ArticleUsefulnessAdmin(admin.ModelAdmin):
         return ["-wilson_lower", "-votes_total"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_usefulness()
+        # Not super(): its ordering would come before the annotations it sorts by.
+        return ArticleUsefulness.objects.with_usefulness()
 
     def has_add_permission(self, request):
         return False
@@ -67,7 +68,7 @@ class ArticleUsefulnessAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("share of yes"), ordering="share_yes")
     def share(self, obj):
-        return f"{number_format(obj.share_yes * 100, 0)}%"
+        return f"{round(obj.share_yes * 100)}%"
 
     @admin.display(description=_("Wilson lower bound"), ordering="wilson_lower")
     def wilson(self, obj):
