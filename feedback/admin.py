@@ -147,6 +147,9 @@ class TypoReportAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [f for f in fields if f != "status"]
 
+    class Media:
+        css = {"all": ["css/feedback-admin.css"]}
+
     def has_add_permission(self, request):
         return False
 

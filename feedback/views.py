@@ -81,7 +81,8 @@ def vote(request, article_id: int):
     if _unreadable_body(request):
         return _unreadable(request)
     form = VoteForm(request.POST, article=article)
-    ask_reason = request.POST.get("useful") == "no" and "reason" not in request.POST
+    # The reason form always sends its comment box; the Ja/Nee buttons never do.
+    ask_reason = request.POST.get("useful") == "no" and "comment" not in request.POST
     if form.is_bot:
         return _vote_done(request, article, ask_reason=ask_reason)
     if not form.is_valid():

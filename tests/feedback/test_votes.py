@@ -39,6 +39,11 @@ class TestVoting:
         vote = Vote.objects.get()
         assert (vote.reason, vote.comment) == ("incomplete", "Cijfers ontbreken.")
 
+    def test_a_reason_form_without_a_choice_still_ends_with_the_thanks(self, reader_post, article):
+        response = reader_post(vote_url(article), vote_data(article, useful="no", comment=""))
+        assert response["Location"].endswith("#nuttig-bedankt")
+        assert Vote.objects.get().useful is False
+
     def test_with_script_the_answer_is_json_without_a_reload(self, reader_post, article):
         response = reader_post(vote_url(article), vote_data(article, useful="no"), json=True)
         assert response.status_code == 200
@@ -115,6 +120,11 @@ class TestBadVotes:
             headers={"Sec-Fetch-Site": "same-origin"},
         )
         assert response.status_code == 400
+
+    def test_an_oversize_body_is_a_400(self, reader_post, article):
+        response = reader_post(vote_url(article), vote_data(article, comment="x" * 3_000_000))
+        assert response.status_code == 400
+        assert not Vote.objects.exists()
 
     def test_a_draft_cannot_be_voted_on(self, reader_post):
         draft = ArticleFactory(status="draft", published_at=None)
