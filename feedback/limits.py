@@ -15,6 +15,15 @@ VOTE_RATE = "10/m"
 TYPO_REPORT_RATE = "5/10m"
 
 
+def forwarded_client_ip(request) -> str:
+    """Behind our TLS proxy: the address the proxy saw, i.e. the last X-Forwarded-For entry.
+
+    Earlier entries are whatever the client claimed and cannot be trusted.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.rsplit(",", 1)[-1].strip() or request.META["REMOTE_ADDR"]
+
+
 def over_limit(request, *, group: str, rate: str) -> bool:
     try:
         return is_ratelimited(
