@@ -22,7 +22,11 @@
       credentials: "same-origin",
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) throw new Error(body.error || block.dataset.errorMessage);
+        if (!response.ok) {
+          var refusal = new Error(body.error || block.dataset.errorMessage);
+          refusal.fromServer = true;
+          throw refusal;
+        }
         return body;
       });
     });
@@ -43,7 +47,8 @@
         if (body.ask_reason) block.querySelector("[data-useful-reason] input, [data-useful-reason] textarea").focus();
       })
       .catch(function (error) {
-        show("error", error.message);
+        // Network failures and non-JSON answers get our own Dutch message.
+        show("error", error.fromServer ? error.message : block.dataset.errorMessage);
       });
   });
 })();

@@ -126,3 +126,35 @@ def test_ctrl_enter_on_a_selection_opens_the_report_on_a_phone(page, live_server
     shoot(page, "typo-dialog-360")
     dialog.get_by_role("button", name="Annuleren").click()
     expect(dialog).to_be_hidden()
+
+
+def test_a_flood_of_votes_shows_the_dutch_limit_message_inline(page, live_server, article):
+    page.goto(live_server.url + article.get_absolute_url())
+    yes = page.locator("#nuttig").get_by_role("button", name="Ja")
+    for _ in range(10):
+        yes.click()
+        expect(page.get_by_text("Bedankt voor je reactie!")).to_be_visible()
+    yes.click()
+    expect(page.get_by_role("alert").filter(has_text="te vaak verstuurd")).to_be_visible()
+    assert Vote.objects.count() == 1
+
+
+def test_the_report_page_works_without_script(browser, live_server, article):
+    context = browser.new_context(java_script_enabled=False, locale="nl-NL")
+    page = context.new_page()
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_role("link", name="meld hem aan de redactie").click()
+    expect(page.get_by_role("heading", name="Taalfout melden")).to_be_visible()
+    page.get_by_label("De tekst met de fout").fill("nachttrein")
+    page.get_by_label("Uw naam").fill("<b>Piet</b>")
+    page.get_by_label("Uw e-mailadres").fill("geen adres")
+    page.get_by_role("button", name="Verstuur naar de redactie").click()
+    expect(page.get_by_text("Voer een geldig e-mailadres in.")).to_be_visible()
+    shoot(page, "typo-page-error-360")
+    page.get_by_label("Uw e-mailadres").fill("piet@example.com")
+    page.get_by_role("button", name="Verstuur naar de redactie").click()
+    expect(page.get_by_text("Bedankt! De redactie kijkt ernaar.")).to_be_visible()
+    assert page.url.endswith("#taalfout-bedankt")
+    assert TypoReport.objects.get().name == "<b>Piet</b>"
+    context.close()
