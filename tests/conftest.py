@@ -60,7 +60,7 @@ def celery_worker(transactional_db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     _forget_broker_connections(app)
     try:
-        # No result backend here, so no ping round trip (it needs one to read the answer).
+        # No result backend is configured, so the start-up ping could never be answered.
         with start_worker(app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
             yield app
     finally:
