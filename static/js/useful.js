@@ -44,7 +44,7 @@
           });
         }
         show(body.ask_reason ? "reason" : "thanks");
-        if (body.ask_reason) block.querySelector("[data-useful-reason] input, [data-useful-reason] textarea").focus();
+        if (body.ask_reason) block.querySelector('[data-useful-reason] input[type="radio"]').focus();
       })
       .catch(function (error) {
         // Network failures and non-JSON answers get our own Dutch message.

@@ -57,6 +57,7 @@ def test_a_reader_votes_no_and_says_why_without_a_reload(page, live_server, arti
     block = page.locator("#nuttig")
     block.get_by_role("button", name="Nee").click()
     expect(block.get_by_text("Bedankt. Wat kunnen we beter doen?")).to_be_visible()
+    expect(block.get_by_label("Onduidelijk")).to_be_focused()
     block.get_by_label("Onvolledig").check()
     block.get_by_label("Toelichting (optioneel)").fill("De kosten ontbreken.")
     shoot(page, "useful-reason-1280")
