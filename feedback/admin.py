@@ -155,11 +155,14 @@ class TypoReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("quote in context"))
     def quote_in_context(self, obj: TypoReport):
+        lead, tail = obj.context_cut
         return format_html(
-            '<span class="typo-context">…{}<mark>{}</mark>{}…</span>',
+            '<span class="typo-context">{}{}<mark>{}</mark>{}{}</span>',
+            lead,
             obj.context_before,
             obj.quote,
             obj.context_after,
+            tail,
         )
 
     @admin.display(description=_("article"), ordering="article__headline")

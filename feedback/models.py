@@ -121,6 +121,14 @@ class TypoReport(models.Model):
         return reverse("admin:feedback_typoreport_change", args=[self.pk])
 
     @property
+    def context_cut(self) -> tuple[str, str]:
+        """Ellipses for the sides where the stored context stops inside the article."""
+        return (
+            "…" if len(self.context_before) >= CONTEXT_LENGTH else "",
+            "…" if len(self.context_after) >= CONTEXT_LENGTH else "",
+        )
+
+    @property
     def is_open(self) -> bool:
         return self.status in {self.Status.NEW, self.Status.IN_PROGRESS}
 

@@ -140,3 +140,14 @@ def test_percent_encoded_non_utf8_input_is_a_form_error(client, article):
     )
     assert response.status_code == 400
     assert response.json()["errors"]["quote"] == ["Deze tekst bevat tekens die niet te lezen zijn."]
+
+
+def test_long_context_is_cut_with_ellipses_on_the_cut_sides_only(reader_post):
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(body="<p>" + "voorwoord " * 20 + "de fuot hier.</p>")
+    reader_post(report_url(article), report_data(article, quote="fuot"))
+    report = TypoReport.objects.get()
+    assert len(report.context_before) == 80
+    assert report.context_after == " hier."
+    assert report.context_cut == ("…", "")
