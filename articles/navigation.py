@@ -3,6 +3,7 @@
 Built from one query and kept in the cache until a section changes (see signals).
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from .models import Section
 
 CACHE_KEY = "articles:navigation"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,17 @@ def build_navigation() -> Navigation:
 
 
 def get_navigation() -> Navigation:
-    return cache.get_or_set(CACHE_KEY, build_navigation, timeout=3600)
+    try:
+        return cache.get_or_set(CACHE_KEY, build_navigation, timeout=3600)
+    except Exception:
+        # A shared cache that is down must not take every page down with it.
+        logger.warning("Cache unavailable; navigation built from the database", exc_info=True)
+        return build_navigation()
 
 
 def invalidate_navigation(**kwargs) -> None:
-    cache.delete(CACHE_KEY)
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:
+        # Editors can still save; the cached copy expires within the hour at most.
+        logger.warning("Cache unavailable; navigation not invalidated", exc_info=True)

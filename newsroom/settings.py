@@ -112,6 +112,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kopij")}
+# Reader forms keep working when the cache (and so the rate-limit count) is down.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,12 +179,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Marks due scheduled articles as published; readers see them on time regardless.
     "articles-publish-due": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
+    # Typo report mails whose enqueue was lost while the broker was down.
+    "feedback-typo-report-mail-sweep": {
+        "task": "feedback.tasks.sweep_typo_report_mail",
+        "schedule": 300.0,
+    },
 }
 
 # Security: strict whenever DEBUG is off (production); each can be relaxed by env.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
+if SECURE_PROXY_SSL_HEADER:
+    # Rate limits per reader, not per proxy: the client address the proxy forwards.
+    RATELIMIT_IP_META_KEY = "feedback.limits.forwarded_client_ip"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)

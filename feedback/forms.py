@@ -1,0 +1,93 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH, TypoReport, Vote
+
+
+def no_line_breaks(value: str) -> None:
+    # A name ends up in the Reply-To header of the editors' mail.
+    if "\r" in value or "\n" in value:
+        raise ValidationError(_("Use a single line."))
+
+
+class ReaderForm(forms.Form):
+    """Fields every reader form has: the revision the reader saw and a honeypot."""
+
+    revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # Humans leave it empty (it is labelled so); bots fill every field they find.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            # What Django makes of bytes that were not UTF-8.
+            if isinstance(value, str) and "\ufffd" in value:
+                self.add_error(name, _("This text contains characters that cannot be read."))
+        return data
+
+    def clean_revision(self) -> int:
+        revision = self.cleaned_data["revision"]
+        if revision > self.article.revision_number:
+            raise ValidationError(_("This version of the article does not exist."))
+        return revision
+
+
+class VoteForm(ReaderForm):
+    useful = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda value: value == "yes"
+    )
+    reason = forms.ChoiceField(
+        label=_("Why not?"), choices=Vote.Reason.choices, required=False, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Explanation (optional)"),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("useful") and (data.get("reason") or data.get("comment")):
+            raise ValidationError(_("A reason can only be given with “No”."))
+        return data
+
+
+class TypoReportForm(ReaderForm):
+    quote = forms.CharField(
+        label=_("The text with the error"),
+        max_length=QUOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    correction = forms.CharField(
+        label=_("Suggested correction"), max_length=QUOTE_MAX_LENGTH, required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=TypoReport._meta.get_field("name").max_length,
+        required=False,
+        validators=[no_line_breaks],
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional, for a reply)"),
+        required=False,
+    )

@@ -1,0 +1,18 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_typo_report_mail(report_id: int) -> bool:
+    return services.typo_report_send_mail(report_id=report_id)
+
+
+@shared_task
+def sweep_typo_report_mail() -> int:
+    return services.typo_report_mail_sweep()
