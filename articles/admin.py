@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import PUBLISHING_STATUSES, ArticleAdminForm
-from .models import Article, ArticleRedirect, Author, Section
+from .forms import PUBLISHING_STATUSES, ArticleAdminForm, ImageAdminForm, InlineImageFormSet
+from .imaging import image_queue_renditions
+from .models import Article, ArticleRedirect, Author, Image, InlineImage, Section
 
 
 @admin.register(Section)
@@ -23,9 +24,36 @@ class AuthorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = ["__str__", "credit", "width", "height", "has_renditions", "created_at"]
+    search_fields = ["alt", "caption", "credit"]
+    readonly_fields = ["width", "height", "file_size", "created_at"]
+
+    @admin.display(description=_("renditions ready"), boolean=True)
+    def has_renditions(self, obj: Image) -> bool:
+        return bool(obj.renditions)
+
+    def save_model(self, request, obj: Image, form, change):
+        if "file" in form.changed_data:
+            obj.renditions = {}
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            image_queue_renditions(image=obj)
+
+
+class InlineImageInline(admin.TabularInline):
+    model = InlineImage
+    formset = InlineImageFormSet
+    autocomplete_fields = ["image"]
+    extra = 0
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    inlines = [InlineImageInline]
     list_display = [
         "headline",
         "section",
@@ -39,10 +67,13 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "lede", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["authors"]
+    autocomplete_fields = ["authors", "lead_image"]
     readonly_fields = ["reading_time", "created_by", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["section", "headline", "slug", "lede", "body", "authors"]}),
+        (
+            None,
+            {"fields": ["section", "headline", "slug", "lede", "lead_image", "body", "authors"]},
+        ),
         (_("Publication"), {"fields": ["status", "published_at", "modified_at"]}),
         (_("Details"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]

@@ -1,11 +1,27 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import feeds, views
+from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Fixed first path segments (see RESERVED_SLUGS) before the section catch-alls.
+    path("zoeken/", views.search, name="search"),
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feeds/<slug:section_slug>/rss/", feeds.SectionFeed(), name="section_feed_rss"),
+    path("feeds/<slug:section_slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/news_sitemap.xml"},
+        name="news_sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("<slug:section_slug>/", views.SectionView.as_view(), name="section"),
     path("<slug:section_slug>/<slug:slug>/", views.article_detail, name="detail"),
 ]

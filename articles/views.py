@@ -1,21 +1,27 @@
 import hashlib
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from .forms import SearchForm
 from .models import Article, ArticleRedirect, Section
 from .navigation import get_navigation
+from .search import search_articles, snippet
+from .structured_data import news_article
 
 HOME_LATEST = 7
 HOME_PER_SECTION = 4
 SECTION_PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 20
 
 
 def _public(response):
@@ -69,10 +75,18 @@ class SectionView(ListView):
         return _public(super().render_to_response(context, **response_kwargs))
 
 
-def _article_etag(article: Article) -> str:
-    # The HTML also shows the navigation, so a renamed section changes the ETag.
+def _article_etag(article: Article, inline_images: list) -> str:
+    # The HTML also shows the navigation and the photos (whose renditions come later),
+    # so a renamed section or a finished rendition changes the ETag.
     nav = get_navigation()
-    version = f"{article.pk}:{article.updated_at.isoformat()}:{article.section.name}:{nav!r}"
+    photos = [article.lead_image, *(inline.image for inline in inline_images)]
+    photos_version = [
+        (p.pk, p.alt, p.caption, p.credit, sorted(p.renditions)) for p in photos if p is not None
+    ]
+    version = (
+        f"{article.pk}:{article.updated_at.isoformat()}:{article.section.name}:{nav!r}"
+        f":{photos_version!r}"
+    )
     return quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
 
 
@@ -84,13 +98,21 @@ def article_detail(request, section_slug: str, slug: str):
     if article is None:
         return _redirect_old_url(section_slug, slug)
 
-    etag = _article_etag(article)
+    inline_images = (
+        list(article.inline_images.select_related("image")) if article.has_inline_images else []
+    )
+    etag = _article_etag(article, inline_images)
     last_modified = article.last_modified.timestamp()
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _public(not_modified)
 
-    response = render(request, "articles/article_detail.html", {"article": article})
+    context = {
+        "article": article,
+        "inline_images": inline_images,
+        "structured_data": news_article(article, article.authors.all()),
+    }
+    response = render(request, "articles/article_detail.html", context)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     return _public(response)
@@ -109,3 +131,28 @@ def _redirect_old_url(section_slug: str, slug: str):
     if old is None:
         raise Http404
     return redirect(old.article, permanent=True)
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET, sections=get_navigation().sections)
+    terms = form.search_terms()
+    page = None
+    if terms["query"]:
+        paginator = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        for article in page:
+            article.snippet = snippet(article)
+    context = {"form": form, "query": terms["query"], "page_obj": page}
+    return _public(render(request, "articles/search.html", context))
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:news_sitemap')}",
+    ]
+    return _public(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))
