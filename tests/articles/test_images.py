@@ -26,7 +26,7 @@ def jpeg_bytes(width=640, height=480, **save_kwargs) -> bytes:
 
 
 def png_claiming_size(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims `width` × `height` pixels: a decompression bomb."""
+    """A tiny PNG whose header claims `width` by `height` pixels: a decompression bomb."""
     output = io.BytesIO()
     PillowImage.new("L", (8, 8)).save(output, "PNG")
     data = bytearray(output.getvalue())
@@ -36,12 +36,11 @@ def png_claiming_size(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-def upload(content: bytes, name: str = "foto.jpg") -> dict:
-    form = ImageAdminForm(
+def upload(content: bytes, name: str = "foto.jpg") -> ImageAdminForm:
+    return ImageAdminForm(
         data={"alt": "Een brug", "caption": "", "credit": "ANP"},
         files={"file": SimpleUploadedFile(name, content, content_type="image/jpeg")},
     )
-    return form
 
 
 class TestHostileUploads:
