@@ -14,7 +14,13 @@ urlpatterns = [
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feeds/<slug:section_slug>/rss/", feeds.SectionFeed(), name="section_feed_rss"),
     path("feeds/<slug:section_slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Own templates: lastmod with the time of day, not only the date; Google News tags.
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
+        name="sitemap",
+    ),
     path(
         "sitemap-news.xml",
         sitemap_views.sitemap,
