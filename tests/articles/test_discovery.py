@@ -111,7 +111,10 @@ class TestFeeds:
         assert entry.title == "<script>alert(1)</script> & meer"
 
     def test_pages_announce_the_feeds(self, client, published):
-        site = '<link rel="alternate" type="application/rss+xml" title="Kopij (RSS)" href="/feeds/rss/">'
+        site = (
+            '<link rel="alternate" type="application/rss+xml" title="Kopij (RSS)"'
+            ' href="/feeds/rss/">'
+        )
         assert site in client.get("/").content.decode()
         article_page = client.get(published.get_absolute_url()).content.decode()
         assert 'type="application/atom+xml"' in article_page
