@@ -58,6 +58,10 @@ def celery_worker(transactional_db, settings):
         broker_transport_options={"polling_interval": 0.05},
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Connection and producer pools made earlier in the session would still publish
+    # on the broker of that time, where no worker listens.
+    app._pool = None
+    app.amqp._producer_pool = None
     try:
         # No ping check: it needs a result backend, and Kopij keeps none.
         with start_worker(app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
