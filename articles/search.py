@@ -7,6 +7,7 @@ SQLite cannot have it, so this module reaches it through an expression.
 """
 
 import html
+import re
 from datetime import datetime
 
 from django.contrib.postgres.search import (
@@ -81,10 +82,23 @@ def _fallback(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
     return articles.order_by("-published_at", "-pk")
 
 
-def snippet(article: Article) -> SafeString:
-    """The highlighted extract of a search result, escaped, with <mark> around matches."""
+def snippet(article: Article, query: str) -> SafeString:
+    """The highlighted extract of a search result, escaped, with <mark> around matches.
+
+    PostgreSQL's ts_headline picks the extract from the body; otherwise it is the lede
+    with the words of the query marked.
+    """
     raw = getattr(article, "raw_snippet", None)
-    if not raw or _START not in raw:
-        return escape(article.lede)
-    text = escape(html.unescape(raw))
+    if raw and _START in raw:
+        text = escape(html.unescape(raw))  # the body's text, with its entities
+    else:
+        text = escape(_mark_words(article.lede, query.split()[:10]))
     return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def _mark_words(text: str, words: list[str]) -> str:
+    words = [word for word in words if word.strip()]
+    if not words:
+        return text
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    return pattern.sub(lambda match: f"{_START}{match.group(0)}{_STOP}", text)

@@ -142,7 +142,7 @@ def search(request):
         paginator = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         for article in page:
-            article.snippet = snippet(article)
+            article.snippet = snippet(article, terms["query"])
     context = {"form": form, "query": terms["query"], "page_obj": page}
     return _public(render(request, "articles/search.html", context))
 

@@ -182,3 +182,13 @@ class TestDutchFullTextSearch:
             cursor.execute("ANALYZE articles_article")
         plan = search_articles(query="ontmoeten").explain()
         assert "article_search_vector_idx" in plan, plan
+
+
+class TestFallbackSnippets:
+    def test_the_words_of_the_query_are_marked_in_the_lede(self):
+        from articles.search import snippet
+
+        article = ArticleFactory.build(lede="Treinen <rijden> weer & de TREIN is vol.")
+        assert snippet(article, "trein") == (
+            "<mark>Trein</mark>en &lt;rijden&gt; weer &amp; de <mark>TREIN</mark> is vol."
+        )
