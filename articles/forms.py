@@ -21,6 +21,10 @@ IMAGE_NOT_PUBLISHABLE = _(
     "Add them to the image first."
 )
 
+IMAGE_IN_USE_NEEDS_ALT_AND_CREDIT = _(
+    "This photo is in a published or scheduled article: it keeps needing alt text and a credit."
+)
+
 
 class ArticleAdminForm(forms.ModelForm):
     """The editor's article form: enforces who may publish, and keeps status and time coherent."""
@@ -97,6 +101,13 @@ class ImageAdminForm(forms.ModelForm):
         clean = clean_upload(upload)
         self.instance.file_size = clean.content.size
         return clean.content
+
+    def clean(self):
+        data = super().clean()
+        missing = not (data.get("alt", "").strip() and data.get("credit", "").strip())
+        if missing and self.instance.pk and self.instance.is_in_visible_article():
+            raise forms.ValidationError(IMAGE_IN_USE_NEEDS_ALT_AND_CREDIT)
+        return data
 
 
 # Longer queries are cut, not refused: nobody means more than this.

@@ -276,3 +276,26 @@ class TestPublishingNeedsAltAndCredit:
         article = ArticleFactory(lead_image=good)
         InlineImage.objects.create(article=article, image=bad)
         assert article.images_missing_alt_or_credit() == [bad]
+
+
+class TestEditingPhotosInUse:
+    @pytest.mark.parametrize("where", ["lead", "inline"])
+    def test_a_photo_of_a_published_article_keeps_its_alt_text(self, where):
+        image = ImageFactory()
+        if where == "lead":
+            ArticleFactory(lead_image=image)
+        else:
+            InlineImage.objects.create(article=ArticleFactory(), image=image)
+        form = ImageAdminForm(
+            data={"alt": "", "caption": "", "credit": "ANP"}, files={}, instance=image
+        )
+        assert not form.is_valid()
+        assert "blijft een alt-tekst en een credit nodig" in str(form.non_field_errors())
+
+    def test_a_photo_of_a_draft_may_lose_its_credit(self):
+        image = ImageFactory()
+        ArticleFactory(lead_image=image, status=Article.Status.DRAFT, published_at=None)
+        form = ImageAdminForm(
+            data={"alt": "Een brug", "caption": "", "credit": ""}, files={}, instance=image
+        )
+        assert form.is_valid(), form.errors
