@@ -2,6 +2,7 @@
 
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # Widths (pixels) of the renditions made after upload; never wider than the original.
@@ -58,7 +59,7 @@ class Image(models.Model):
             or visible.filter(inline_images__image=self).exists()
         )
 
-    @property
+    @cached_property
     def srcsets(self) -> dict[str, str]:
         """The `srcset` of each format ("webp", "jpeg"); empty until the task made them."""
         ordered = sorted(self.renditions.items(), key=lambda item: int(item[0]))

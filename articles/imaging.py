@@ -24,6 +24,8 @@ MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 # 50 megapixels: more than any press camera, far less than a decompression bomb.
 MAX_PIXELS = 50_000_000
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Phone cameras write "multi-picture" JPEGs; they are stored as plain JPEG.
+SAVED_AS = {"MPO": "JPEG"}
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
@@ -45,7 +47,7 @@ def clean_upload(upload) -> CleanImage:
         )
     upload.seek(0)
     picture = _open_checked(upload)
-    file_format = picture.format
+    file_format = SAVED_AS.get(picture.format, picture.format)
     picture = ImageOps.exif_transpose(picture)
     output = io.BytesIO()
     _save_without_metadata(picture, output, file_format)
@@ -66,7 +68,7 @@ def _open_checked(upload) -> PillowImage.Image:
         warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
         try:
             picture = PillowImage.open(upload)
-            if picture.format not in ACCEPTED_FORMATS:
+            if SAVED_AS.get(picture.format, picture.format) not in ACCEPTED_FORMATS:
                 raise refused
             if picture.width * picture.height > MAX_PIXELS:
                 raise ValidationError(
@@ -105,7 +107,7 @@ def image_make_renditions(*, image: Image) -> dict:
         picture = PillowImage.open(source)
         picture.load()
     if picture.mode not in {"RGB", "RGBA"}:
-        picture = picture.convert("RGBA" if "transparency" in picture.info else "RGB")
+        picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
     renditions = {}
     for width in RENDITION_WIDTHS:
         if width > picture.width:

@@ -1,29 +1,44 @@
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from . import feeds, views
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
 
+
+def for_machines(view):
+    """Feeds and sitemaps: GET and HEAD only, the same for everyone like the reader pages."""
+    return require_safe(cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)(view))
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     # Fixed first path segments (see RESERVED_SLUGS) before the section catch-alls.
     path("zoeken/", views.search, name="search"),
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
-    path("feeds/<slug:section_slug>/rss/", feeds.SectionFeed(), name="section_feed_rss"),
-    path("feeds/<slug:section_slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    path("feeds/rss/", for_machines(feeds.LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", for_machines(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path(
+        "feeds/<slug:section_slug>/rss/", for_machines(feeds.SectionFeed()), name="section_feed_rss"
+    ),
+    path(
+        "feeds/<slug:section_slug>/atom/",
+        for_machines(feeds.SectionAtomFeed()),
+        name="section_feed_atom",
+    ),
     # Own templates: lastmod with the time of day, not only the date; Google News tags.
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        for_machines(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap",
     ),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        for_machines(sitemap_views.sitemap),
         {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/news_sitemap.xml"},
         name="news_sitemap",
     ),

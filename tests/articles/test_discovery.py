@@ -230,6 +230,27 @@ def meta(html: str, key: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/feeds/buitenland/rss/",
+        "/sitemap.xml",
+        "/sitemap-news.xml",
+        "/robots.txt",
+    ],
+)
+class TestForMachines:
+    def test_writes_are_refused_with_405(self, client, published, url):
+        assert client.post(url).status_code == 405
+
+    def test_answers_may_be_cached_by_anyone(self, client, published, url):
+        response = client.get(url)
+        assert "public" in response["Cache-Control"]
+        assert "max-age=60" in response["Cache-Control"]
+
+
 class TestStructuredData:
     def test_the_article_page_carries_news_article_json_ld(self, client, published):
         image_make_renditions(image=published.lead_image)

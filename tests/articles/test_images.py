@@ -102,6 +102,16 @@ class TestHostileUploads:
         assert (image.width, image.height) == (480, 640) == cleaned.size
         assert image.file_size == image.file.size
 
+    def test_a_phone_cameras_multi_picture_jpeg_is_accepted_as_jpeg(self):
+        output = io.BytesIO()
+        frames = [PillowImage.new("RGB", (320, 240), colour) for colour in ("red", "blue")]
+        frames[0].save(output, "MPO", save_all=True, append_images=frames[1:])
+        form = upload(output.getvalue(), "telefoon.jpg")
+        assert form.is_valid(), form.errors
+        image = form.save()
+        with image.file.open("rb") as stored, PillowImage.open(stored) as cleaned:
+            assert cleaned.format == "JPEG"
+
     def test_a_png_stays_a_png(self):
         output = io.BytesIO()
         PillowImage.new("RGBA", (300, 200), (0, 0, 0, 0)).save(output, "PNG")
@@ -123,6 +133,18 @@ class TestRenditions:
                 with PillowImage.open(f"{image.file.storage.location}/{paths[kind]}") as made:
                     assert made.format == pillow_format
                     assert made.size == (int(width), int(width) * 600 // 1000)
+
+    def test_a_transparent_png_gets_a_white_background_in_jpeg(self):
+        output = io.BytesIO()
+        PillowImage.new("LA", (600, 400), (0, 0)).save(output, "PNG")
+        form = upload(output.getvalue(), "logo.png")
+        assert form.is_valid(), form.errors
+        renditions = image_make_renditions(image=form.save())
+        location = form.instance.file.storage.location
+        with PillowImage.open(f"{location}/{renditions['480']['jpeg']}") as jpeg:
+            assert jpeg.getpixel((10, 10)) == (255, 255, 255)
+        with PillowImage.open(f"{location}/{renditions['480']['webp']}") as webp:
+            assert webp.mode == "RGBA"
 
     def test_making_renditions_twice_gives_the_same_files(self):
         image = ImageFactory()
@@ -170,6 +192,7 @@ class TestArticlePagePhotos:
         assert f"/media/renditions/{image.pk}/480.webp 480w" in html
         assert f"/media/renditions/{image.pk}/800.jpg 800w" in html
         assert 'sizes="(min-width: 42rem) 42rem, 100vw"' in html
+        assert f'<img src="/media/renditions/{image.pk}/800.jpg"' in html
         assert 'width="1000" height="600"' in html
         assert 'alt="Een trein rijdt over een brug bij Arnhem"' in html
         assert "Foto: Jan Jansen / ANP" in html
@@ -299,3 +322,14 @@ class TestEditingPhotosInUse:
             data={"alt": "Een brug", "caption": "", "credit": ""}, files={}, instance=image
         )
         assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("role", ["Verslaggever", "Eindredacteur"])
+def test_reporters_and_editors_may_upload_photos(client, role):
+    client.force_login(UserFactory(role=role))
+    response = client.post(
+        reverse("admin:articles_image_add"),
+        {"file": SimpleUploadedFile("haven.jpg", jpeg_bytes()), "alt": "Haven", "credit": "ANP"},
+    )
+    assert response.status_code == 302
+    assert Image.objects.get().alt == "Haven"
