@@ -8,21 +8,7 @@ EINDREDACTEUR = "Eindredacteur"
 HOOFDREDACTIE = "Hoofdredactie"
 
 _REPORTER = {
-    "articles": [
-        "add_article",
-        "change_article",
-        "view_article",
-        "view_section",
-        "view_author",
-        # Photos: reporters upload and describe them, and place them in their articles.
-        "add_image",
-        "change_image",
-        "view_image",
-        "add_inlineimage",
-        "change_inlineimage",
-        "delete_inlineimage",
-        "view_inlineimage",
-    ],
+    "articles": ["add_article", "change_article", "view_article", "view_section", "view_author"],
 }
 _EDITOR = {
     "articles": [
@@ -30,7 +16,6 @@ _EDITOR = {
         "delete_article",
         "publish_article",
         "view_articleredirect",
-        "delete_image",
     ],
 }
 _CHIEF = {
@@ -56,18 +41,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
 
 
 def sync_roles(group_model, permission_model) -> None:
-    """Make each role's group hold exactly its permissions.
-
-    An early migration runs this before later models exist; their permissions are
-    skipped then, and the migration that adds those models runs it again.
-    """
+    """Make each role's group hold exactly its permissions."""
     for name, by_app in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=name)
         permissions = [
-            permission
+            permission_model.objects.get(content_type__app_label=app, codename=codename)
             for app, codenames in by_app.items()
-            for permission in permission_model.objects.filter(
-                content_type__app_label=app, codename__in=codenames
-            )
+            for codename in codenames
         ]
         group.permissions.set(permissions)

@@ -92,9 +92,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kopij.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's pool replaces persistent connections. With health checks on, Django
-    # gives the pool a `check` that tests each connection before handing it out, so a
-    # restarted server costs no 500 (passing `check` here too is a TypeError).
+    # psycopg's pool replaces persistent connections. With health checks on,
+    # Django has the pool test each connection before handing it out, so a
+    # restarted database server costs no 500.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

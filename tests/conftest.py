@@ -58,16 +58,25 @@ def celery_worker(transactional_db, settings):
         broker_transport_options={"polling_interval": 0.05},
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    # Connection and producer pools made earlier in the session would still publish
-    # on the broker of that time, where no worker listens.
-    app._pool = None
-    app.amqp._producer_pool = None
+    _forget_broker_connections(app)
     try:
-        # No ping check: it needs a result backend, and Kopij keeps none.
+        # No result backend is configured, so the start-up ping could never be answered.
         with start_worker(app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
             yield app
     finally:
         app.conf.update(saved)
+        _forget_broker_connections(app)
+
+
+def _forget_broker_connections(app):
+    # Tasks sent before (eagerly) leave a producer pool bound to the old broker URL.
+    from kombu import pools
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()  # kombu's global producer pools are keyed by broker and outlive the app's
 
 
 class SmtpSink:
