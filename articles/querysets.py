@@ -17,7 +17,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self) -> "ArticleQuerySet":
-        return self.select_related("section").order_by("-published_at", "-pk")
+        return self.select_related("section", "lead_image").order_by("-published_at", "-pk")
 
     def for_detail(self) -> "ArticleQuerySet":
         from .images import InlineImage

@@ -7,6 +7,8 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image as PillowImage
 
@@ -333,3 +335,26 @@ def test_reporters_and_editors_may_upload_photos(client, role):
     )
     assert response.status_code == 302
     assert Image.objects.get().alt == "Haven"
+
+
+class TestListingPhotos:
+    def test_the_top_story_on_home_shows_its_photo_at_once(self, client):
+        image = ImageFactory(alt="Volle treinen op Utrecht Centraal")
+        ArticleFactory(lead_image=image)
+        html = client.get("/").content.decode()
+        assert 'alt="Volle treinen op Utrecht Centraal"' in html
+        assert 'fetchpriority="high"' in html
+        assert 'loading="lazy"' not in html
+
+    def test_section_teasers_load_their_photos_lazily_without_extra_queries(self, client):
+        from django.core.cache import cache
+
+        section = ArticleFactory(lead_image=ImageFactory()).section
+        for _ in range(5):
+            ArticleFactory(section=section, lead_image=ImageFactory())
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(section.get_absolute_url()).content.decode()
+        assert html.count('loading="lazy"') == 6
+        # section (1), count (1), page with sections and photos (1), navigation (1)
+        assert len(queries) == 4

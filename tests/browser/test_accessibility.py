@@ -21,10 +21,13 @@ def site(settings):
     settings.ROOT_URLCONF = "tests.browser.urls"
     buitenland = SectionFactory(name="Buitenland", slug="buitenland", in_nav=True)
     SectionFactory(name="Sport", slug="sport")
+    for number in range(6):
+        ArticleFactory(section=buitenland, headline=f"Treinverkeer over de grens, deel {number}")
     photo = ImageFactory(
         file__width=1600, file__height=900, file__color="steelblue", caption="Een brug."
     )
     image_make_renditions(image=photo)
+    # Created last, so it is the top story of the home page.
     article = ArticleFactory(
         section=buitenland,
         headline="Ministers ontmoeten elkaar over treinen naar Duitsland",
@@ -34,8 +37,6 @@ def site(settings):
         authors=[AuthorFactory(name="Anne de Vries")],
         lead_image=photo,
     )
-    for number in range(6):
-        ArticleFactory(section=buitenland, headline=f"Treinverkeer over de grens, deel {number}")
     return article
 
 
