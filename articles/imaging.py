@@ -142,3 +142,22 @@ def image_queue_renditions(*, image: Image) -> None:
     from .tasks import make_image_renditions
 
     transaction.on_commit(lambda: make_image_renditions.delay(image.pk))
+
+
+def image_delete_files(*, image: Image) -> None:
+    """Remove the original and the renditions of a deleted photo, once the delete is committed."""
+    names = [
+        image.file.name,
+        *(path for paths in image.renditions.values() for path in paths.values()),
+    ]
+
+    def delete() -> None:
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def delete_files_of_deleted_image(sender, instance: Image, **kwargs) -> None:
+    image_delete_files(image=instance)

@@ -358,3 +358,14 @@ class TestListingPhotos:
         assert html.count('loading="lazy"') == 6
         # section (1), count (1), page with sections and photos (1), navigation (1)
         assert len(queries) == 4
+
+
+def test_deleting_a_photo_removes_its_files(django_capture_on_commit_callbacks):
+    image = ImageFactory()
+    image_make_renditions(image=image)
+    storage = image.file.storage
+    names = [image.file.name, image.renditions["480"]["webp"], image.renditions["800"]["jpeg"]]
+    assert all(storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert not any(storage.exists(name) for name in names)

@@ -90,3 +90,14 @@ def test_keyboard_focus_is_visible_on_the_search_field(page, live_server, site):
     field.fill("grens")
     field.press("Enter")
     assert page.get_by_role("status").inner_text().startswith("7 resultaten")
+
+
+def test_focus_on_the_navy_masthead_is_a_white_ring(page, live_server, site):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # brand
+    focused = page.evaluate(
+        "() => [document.activeElement.className, getComputedStyle(document.activeElement)"
+        ".outlineColor, getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert focused == ["masthead__brand", "rgb(255, 255, 255)", "solid"]
