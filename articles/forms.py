@@ -99,8 +99,8 @@ class ImageAdminForm(forms.ModelForm):
         if not isinstance(upload, UploadedFile):
             return upload  # the stored file, unchanged
         clean = clean_upload(upload)
-        self.instance.file_size = clean.content.size
-        return clean.content
+        self.instance.file_size = clean.size
+        return clean
 
     def clean(self):
         data = super().clean()

@@ -8,7 +8,6 @@ re-encoded with its EXIF orientation applied and every other piece of metadata
 
 import io
 import warnings
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -30,14 +29,7 @@ JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
 
-@dataclass(frozen=True)
-class CleanImage:
-    content: ContentFile
-    width: int
-    height: int
-
-
-def clean_upload(upload) -> CleanImage:
+def clean_upload(upload) -> ContentFile:
     """Check an uploaded file and return it re-encoded without metadata, upright."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -52,10 +44,14 @@ def clean_upload(upload) -> CleanImage:
     output = io.BytesIO()
     _save_without_metadata(picture, output, file_format)
     stem = (upload.name or "image").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "image"
-    return CleanImage(
-        content=ContentFile(output.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[file_format]}"),
-        width=picture.width,
-        height=picture.height,
+    return ContentFile(output.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[file_format]}")
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _("The image has too many pixels (at most %(limit)d megapixels)."),
+        code="too_many_pixels",
+        params={"limit": MAX_PIXELS // 1_000_000},
     )
 
 
@@ -71,18 +67,10 @@ def _open_checked(upload) -> PillowImage.Image:
             if SAVED_AS.get(picture.format, picture.format) not in ACCEPTED_FORMATS:
                 raise refused
             if picture.width * picture.height > MAX_PIXELS:
-                raise ValidationError(
-                    _("The image has too many pixels (at most %(limit)d megapixels)."),
-                    code="too_many_pixels",
-                    params={"limit": MAX_PIXELS // 1_000_000},
-                )
+                raise _too_many_pixels()
             picture.load()
         except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning):
-            raise ValidationError(
-                _("The image has too many pixels (at most %(limit)d megapixels)."),
-                code="too_many_pixels",
-                params={"limit": MAX_PIXELS // 1_000_000},
-            ) from None
+            raise _too_many_pixels() from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             # Truncated or corrupt data, or something that is not an image at all.
             raise refused from None
@@ -90,6 +78,9 @@ def _open_checked(upload) -> PillowImage.Image:
 
 
 def _save_without_metadata(picture: PillowImage.Image, output, file_format: str) -> None:
+    # Pillow writes some of `info` back (JPEG comments, PNG colour profiles); keep only
+    # the transparency a palette PNG needs.
+    picture.info = {k: v for k, v in picture.info.items() if k == "transparency"}
     if file_format == "JPEG":
         picture.convert("RGB").save(output, "JPEG", quality=JPEG_QUALITY, optimize=True)
     elif file_format == "WEBP":

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image as PillowImage
+from PIL import ImageCms, PngImagePlugin
 
 from articles.forms import ImageAdminForm
 from articles.imaging import image_make_renditions
@@ -113,6 +114,25 @@ class TestHostileUploads:
         image = form.save()
         with image.file.open("rb") as stored, PillowImage.open(stored) as cleaned:
             assert cleaned.format == "JPEG"
+
+    def test_jpeg_comments_and_colour_profiles_are_stripped(self):
+        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        content = jpeg_bytes(comment=b"Gemaakt bij Keizersgracht 1", icc_profile=profile)
+        image = upload(content).save()
+        with image.file.open("rb") as stored, PillowImage.open(stored) as cleaned:
+            assert "comment" not in cleaned.info
+            assert "icc_profile" not in cleaned.info
+        with image.file.open("rb") as stored:
+            assert b"Keizersgracht" not in stored.read()
+
+    def test_png_text_chunks_are_stripped(self):
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "GPS 52.3676 4.9041")
+        output = io.BytesIO()
+        PillowImage.new("RGB", (64, 64), "white").save(output, "PNG", pnginfo=info)
+        image = upload(output.getvalue(), "kaart.png").save()
+        with image.file.open("rb") as stored:
+            assert b"GPS" not in stored.read()
 
     def test_a_png_stays_a_png(self):
         output = io.BytesIO()

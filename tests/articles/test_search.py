@@ -80,6 +80,7 @@ class TestSearchPage:
             {"q": "a" * 1000},
             {"q": "woord " * 300},
             {"q": "!!! ??? ... ,,, ;;;"},
+            {"q": "de het een"},
             {"q": "& | ! <-> ( ) : * ' \" -"},
             {"q": 'ajax OR -"feyenoord" & !(psv | az) <2> foo:*'},
             {"q": "nul\x00teken \x1b[31m"},
