@@ -389,3 +389,18 @@ def test_deleting_a_photo_removes_its_files(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         image.delete()
     assert not any(storage.exists(name) for name in names)
+
+
+def test_the_admin_pages_for_photos_render(admin_client):
+    article = ArticleFactory(lead_image=ImageFactory())
+    InlineImage.objects.create(article=article, image=ImageFactory())
+    for url in [
+        reverse("admin:articles_image_changelist"),
+        reverse("admin:articles_image_add"),
+        reverse("admin:articles_image_change", args=[article.lead_image.pk]),
+        reverse("admin:articles_article_change", args=[article.pk]),
+    ]:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    assert 'name="inline_images-0-image"' in response.content.decode()
+    assert 'name="lead_image"' in response.content.decode()
