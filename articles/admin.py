@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .forms import PUBLISHING_STATUSES, ArticleAdminForm, ImageAdminForm, InlineImageFormSet
@@ -27,9 +28,13 @@ class AuthorAdmin(admin.ModelAdmin):
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
-    list_display = ["__str__", "credit", "width", "height", "has_renditions", "created_at"]
+    list_display = ["thumbnail", "__str__", "credit", "width", "height", "has_renditions"]
     search_fields = ["alt", "caption", "credit"]
     readonly_fields = ["width", "height", "file_size", "created_at"]
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj: Image):
+        return format_html('<img src="{}" alt="" width="80">', obj.share_url())
 
     @admin.display(description=_("renditions ready"), boolean=True)
     def has_renditions(self, obj: Image) -> bool:

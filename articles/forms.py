@@ -93,6 +93,10 @@ class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt", "caption", "credit"]
+        widgets = {
+            # A hint for the file picker; the content check in clean_file is what counts.
+            "file": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
