@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Article, Section
@@ -17,6 +19,10 @@ NEWS_LIMIT = 1000
 class SiteUrlSitemap(Sitemap):
     """Absolute URLs on SITE_URL, whatever host the request came in on."""
 
+    @property
+    def protocol(self) -> str:  # the index view reads this attribute
+        return urlsplit(settings.SITE_URL).scheme
+
     def get_protocol(self, protocol=None) -> str:
         return urlsplit(settings.SITE_URL).scheme
 
@@ -25,6 +31,7 @@ class SiteUrlSitemap(Sitemap):
 
 
 class ArticleSitemap(SiteUrlSitemap):
+    # Pages of the sitemap, each listed in the index at /sitemap.xml.
     limit = 5000
 
     def items(self):
@@ -32,6 +39,13 @@ class ArticleSitemap(SiteUrlSitemap):
 
     def lastmod(self, item: Article):
         return item.last_modified
+
+    def get_latest_lastmod(self):
+        # One query, where Django's default would load every article.
+        latest = Article.objects.visible().aggregate(
+            latest=Max(Coalesce("modified_at", "published_at"))
+        )
+        return latest["latest"]
 
 
 class SectionSitemap(SiteUrlSitemap):

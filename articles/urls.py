@@ -29,18 +29,25 @@ urlpatterns = [
         for_machines(feeds.SectionAtomFeed()),
         name="section_feed_atom",
     ),
-    # Own templates: lastmod with the time of day, not only the date; Google News tags.
+    # An index of the sitemaps (the articles' one has pages of 5,000).
     path(
         "sitemap.xml",
-        for_machines(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
+        for_machines(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
         name="sitemap",
     ),
+    # Own templates: lastmod with the time of day, not only the date; Google News tags.
     path(
         "sitemap-news.xml",
         for_machines(sitemap_views.sitemap),
         {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/news_sitemap.xml"},
         name="news_sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        for_machines(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
+        name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("<slug:section_slug>/", views.SectionView.as_view(), name="section"),

@@ -143,26 +143,66 @@ class TestFeeds:
         assert few == many == expected
 
 
+def sitemap_entries(client, url: str) -> dict[str, str | None]:
+    """{location: lastmod} of the <url> entries of a sitemap."""
+    root = ET.fromstring(client.get(url).content)
+    return {
+        entry.findtext("sm:loc", namespaces=SITEMAP_NS): entry.findtext(
+            "sm:lastmod", namespaces=SITEMAP_NS
+        )
+        for entry in root.findall("sm:url", SITEMAP_NS)
+    }
+
+
+def sitemap_index(client) -> dict[str, str | None]:
+    """{location: lastmod} of the sitemaps listed in /sitemap.xml."""
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    return {
+        entry.findtext("sm:loc", namespaces=SITEMAP_NS): entry.findtext(
+            "sm:lastmod", namespaces=SITEMAP_NS
+        )
+        for entry in root.findall("sm:sitemap", SITEMAP_NS)
+    }
+
+
 class TestSitemaps:
-    def test_the_sitemap_lists_sections_and_published_articles_with_lastmod(
+    def test_the_index_lists_the_sitemaps_of_sections_and_articles(self, client, published):
+        index = sitemap_index(client)
+        assert set(index) == {
+            "http://testserver/sitemap-sections.xml",
+            "http://testserver/sitemap-articles.xml",
+        }
+        # The newest public modified time of all articles, in one query.
+        latest = datetime.fromisoformat(index["http://testserver/sitemap-articles.xml"])
+        assert latest == published.modified_at
+
+    def test_the_articles_sitemap_lists_published_articles_with_their_public_lastmod(
         self, client, published, hidden
     ):
-        root = ET.fromstring(client.get("/sitemap.xml").content)
-        entries = {
-            url.findtext("sm:loc", namespaces=SITEMAP_NS): url.findtext(
-                "sm:lastmod", namespaces=SITEMAP_NS
-            )
-            for url in root.findall("sm:url", SITEMAP_NS)
-        }
+        entries = sitemap_entries(client, "/sitemap-articles.xml")
         article_url = f"http://testserver{published.get_absolute_url()}"
-        assert entries[article_url] == "2025-05-09T11:08:00+02:00"
-        assert "http://testserver/buitenland/" in entries
-        assert not any(slug in url for url in entries for slug in ("concept", "ingepland", "weg"))
+        assert entries == {article_url: "2025-05-09T11:08:00+02:00"}
 
-    def test_the_sitemap_uses_site_url_whatever_the_host(self, client, published, settings):
+    def test_the_sections_sitemap_lists_the_sections(self, client, published):
+        assert "http://testserver/buitenland/" in sitemap_entries(client, "/sitemap-sections.xml")
+
+    def test_a_large_archive_is_split_into_pages_listed_in_the_index(self, client, monkeypatch):
+        monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 2)
+        for _ in range(5):
+            ArticleFactory()
+        assert "http://testserver/sitemap-articles.xml?p=3" in sitemap_index(client)
+        assert len(sitemap_entries(client, "/sitemap-articles.xml?p=3")) == 1
+
+    def test_an_unknown_sitemap_is_404(self, client):
+        assert client.get("/sitemap-bestaat-niet.xml").status_code == 404
+        assert client.get("/sitemap-articles.xml?p=99").status_code == 404
+
+    def test_the_sitemaps_use_site_url_whatever_the_host(self, client, published, settings):
         settings.SITE_URL = "https://www.kopij.nl"
-        body = client.get("/sitemap.xml").content.decode()
+        body = client.get("/sitemap-articles.xml").content.decode()
         assert f"<loc>https://www.kopij.nl{published.get_absolute_url()}</loc>" in body
+        index = client.get("/sitemap.xml").content.decode()
+        assert "<loc>https://" in index
 
     def test_the_news_sitemap_has_the_articles_of_the_last_48_hours(self, client, published):
         fresh = ArticleFactory(
@@ -196,8 +236,10 @@ class TestSitemaps:
     @pytest.mark.parametrize(
         ("url", "expected"),
         [
-            # sections: count (1) and page (1); articles: count (1) and page with sections (1)
-            ("/sitemap.xml", 4),
+            # page counts of sections (1) and articles (1), the articles' latest lastmod (1)
+            ("/sitemap.xml", 3),
+            # count (1) and page with sections (1)
+            ("/sitemap-articles.xml", 2),
             # the last 48 hours: count (1) and page with sections (1)
             ("/sitemap-news.xml", 2),
         ],
@@ -237,6 +279,7 @@ def meta(html: str, key: str) -> str:
         "/feeds/atom/",
         "/feeds/buitenland/rss/",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/sitemap-news.xml",
         "/robots.txt",
     ],
