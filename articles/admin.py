@@ -31,6 +31,13 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "__str__", "credit", "width", "height", "has_renditions"]
     search_fields = ["alt", "caption", "credit"]
     readonly_fields = ["width", "height", "file_size", "created_at"]
+    actions = ["make_renditions"]
+
+    @admin.action(description=_("Make renditions again"), permissions=["change"])
+    def make_renditions(self, request, queryset):
+        for image in queryset:
+            image_queue_renditions(image=image)
+        self.message_user(request, _("The renditions are being made."))
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj: Image):

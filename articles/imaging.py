@@ -129,10 +129,14 @@ def _store(picture: PillowImage.Image, image: Image, width: int, file_format: st
 
 
 def image_queue_renditions(*, image: Image) -> None:
-    """Have a worker make the renditions once the upload is committed."""
+    """Have a worker make the renditions once the upload is committed.
+
+    Robust: with the broker down the upload is still saved (pages show the original);
+    the "Make renditions" action in the admin queues the work again.
+    """
     from .tasks import make_image_renditions
 
-    transaction.on_commit(lambda: make_image_renditions.delay(image.pk))
+    transaction.on_commit(lambda: make_image_renditions.delay(image.pk), robust=True)
 
 
 def image_delete_files(*, image: Image) -> None:

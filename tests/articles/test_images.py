@@ -404,3 +404,33 @@ def test_the_admin_pages_for_photos_render(admin_client):
         assert response.status_code == 200, url
     assert 'name="inline_images-0-image"' in response.content.decode()
     assert 'name="lead_image"' in response.content.decode()
+
+
+def test_an_upload_is_saved_even_when_the_broker_is_down(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr("articles.tasks.make_image_renditions.delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:articles_image_add"),
+            {"file": SimpleUploadedFile("a.jpg", jpeg_bytes()), "alt": "Brug", "credit": "ANP"},
+        )
+    assert response.status_code == 302
+    assert Image.objects.get().renditions == {}
+
+
+def test_the_admin_action_makes_missing_renditions(
+    admin_client, django_capture_on_commit_callbacks
+):
+    image = ImageFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:articles_image_changelist"),
+            {"action": "make_renditions", "_selected_action": [image.pk]},
+        )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert sorted(image.renditions, key=int) == ["480", "800"]
