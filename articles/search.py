@@ -35,7 +35,7 @@ def uses_full_text_search() -> bool:
 def search_articles(
     *, query: str, section_slug: str = "", since: datetime | None = None
 ) -> QuerySet[Article]:
-    """Visible articles matching `query`, best first; each has a `snippet` (safe HTML)."""
+    """Visible articles matching `query`, best first; `snippet()` gives each its extract."""
     articles = Article.objects.visible().select_related("section")
     if section_slug:
         articles = articles.filter(section__slug=section_slug)
