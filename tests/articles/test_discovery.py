@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -340,6 +341,14 @@ class TestStructuredData:
         assert meta(html, "twitter:card") == "summary"
         assert "og:image" not in html
         assert "image" not in json_ld(html)
+
+    def test_the_article_template_without_structured_data_has_no_social_tags(self, published):
+        # As a preview of an unpublished article renders it: no JSON-LD, Open Graph or cards.
+        html = render_to_string("articles/article_detail.html", {"article": published})
+        assert published.headline in html
+        assert "application/ld+json" not in html
+        assert "og:" not in html
+        assert "twitter:" not in html
 
     def test_drafts_have_no_page_and_so_no_structured_data(self, client, hidden):
         for article in hidden:
