@@ -5,14 +5,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
 from .diff import compare
-from .forms import ArticleAdminForm, RestoreForm
-from .models import Article, ArticleRedirect, Author, Revision, Section
+from .forms import ArticleAdminForm, ImageAdminForm, InlineImageFormSet, RestoreForm
+from .imaging import image_queue_renditions
+from .models import Article, ArticleRedirect, Author, Image, InlineImage, Revision, Section
 
 
 @admin.register(Section)
@@ -32,10 +34,48 @@ class AuthorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = ["thumbnail", "__str__", "credit", "width", "height", "has_renditions"]
+    search_fields = ["alt", "caption", "credit"]
+    readonly_fields = ["width", "height", "file_size", "created_at"]
+    actions = ["make_renditions"]
+
+    @admin.action(description=gettext_lazy("Make renditions again"), permissions=["change"])
+    def make_renditions(self, request, queryset):
+        for image in queryset:
+            image_queue_renditions(image=image)
+        self.message_user(request, _("The renditions are being made."))
+
+    @admin.display(description=gettext_lazy("image"))
+    def thumbnail(self, obj: Image):
+        return format_html('<img src="{}" alt="" width="80">', obj.share_url())
+
+    @admin.display(description=gettext_lazy("renditions ready"), boolean=True)
+    def has_renditions(self, obj: Image) -> bool:
+        return bool(obj.renditions)
+
+    def save_model(self, request, obj: Image, form, change):
+        if "file" in form.changed_data:
+            obj.renditions = {}
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            image_queue_renditions(image=obj)
+
+
+class InlineImageInline(admin.TabularInline):
+    model = InlineImage
+    formset = InlineImageFormSet
+    autocomplete_fields = ["image"]
+    extra = 0
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
+    inlines = [InlineImageInline]
     list_display = [
         "headline",
         "section",
@@ -49,7 +89,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "lede", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["authors"]
+    autocomplete_fields = ["authors", "lead_image"]
     readonly_fields = [
         "modified_at",
         "reading_time",
@@ -59,7 +99,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["section", "headline", "slug", "lede", "body", "authors"]}),
+        (
+            None,
+            {"fields": ["section", "headline", "slug", "lede", "lead_image", "body", "authors"]},
+        ),
         (gettext_lazy("Publication"), {"fields": ["status", "published_at"]}),
         (gettext_lazy("This change"), {"fields": ["change_kind", "change_note", "version"]}),
         (gettext_lazy("Details"), {"fields": readonly_fields, "classes": ["collapse"]}),

@@ -14,3 +14,10 @@ class ArticlesConfig(AppConfig):
 
         post_save.connect(invalidate_navigation, sender=Section, dispatch_uid="nav-save")
         post_delete.connect(invalidate_navigation, sender=Section, dispatch_uid="nav-delete")
+
+        from .images import Image
+        from .imaging import delete_files_of_deleted_image
+
+        post_delete.connect(
+            delete_files_of_deleted_image, sender=Image, dispatch_uid="image-files-delete"
+        )

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from .images import Image, InlineImage  # noqa: F401  (registers the image models)
 from .querysets import ArticleQuerySet
 from .richtext import BODY_EXTENSIONS, count_words, sanitize_body
 
@@ -37,6 +38,7 @@ RESERVED_SLUGS = frozenset(
         "accounts",
         "auteur",
         "archief",
+        "sitemap-news.xml",
     }
 )
 
@@ -115,6 +117,14 @@ class Article(models.Model):
         _("lede"), max_length=600, help_text=_("Two sentences that summarise the article.")
     )
     body = ProseEditorField(_("body"), extensions=BODY_EXTENSIONS, sanitize=True, blank=True)
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name=_("lead image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), related_name="articles", blank=True
     )
@@ -292,6 +302,16 @@ class Article(models.Model):
     @property
     def last_modified(self):
         return self.public_modified_at or self.published_at
+
+    def images_missing_alt_or_credit(self, inline_images=None) -> list[Image]:
+        """The images of this article a reader may not see yet: without alt text or credit.
+
+        `inline_images` are the images the editor is about to save; the stored ones otherwise.
+        """
+        if inline_images is None:
+            inline_images = [] if self.pk is None else [i.image for i in self.inline_images.all()]
+        images = [self.lead_image, *inline_images] if self.lead_image else list(inline_images)
+        return [image for image in images if not image.is_publishable]
 
 
 class ArticleRedirect(models.Model):

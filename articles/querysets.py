@@ -17,7 +17,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self) -> "ArticleQuerySet":
-        return self.select_related("section").order_by("-published_at", "-pk")
+        return self.select_related("section", "lead_image").order_by("-published_at", "-pk")
 
     def for_detail(self) -> "ArticleQuerySet":
-        return self.select_related("section").prefetch_related("authors")
+        from .images import InlineImage
+
+        # The flag spares the page a query for inline images when there are none.
+        has_inline_images = models.Exists(InlineImage.objects.filter(article=models.OuterRef("pk")))
+        return (
+            self.select_related("section", "lead_image")
+            .prefetch_related("authors")
+            .annotate(has_inline_images=has_inline_images)
+        )

@@ -1,12 +1,56 @@
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
-from . import views
+from . import feeds, views
+from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
+
+
+def for_machines(view):
+    """Feeds and sitemaps: GET and HEAD only, the same for everyone like the reader pages."""
+    return require_safe(cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)(view))
+
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("preview/<str:token>/", views.preview, name="preview"),
+    # Fixed first path segments (see RESERVED_SLUGS) before the section catch-alls.
+    path("zoeken/", views.search, name="search"),
+    path("feeds/rss/", for_machines(feeds.LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", for_machines(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path(
+        "feeds/<slug:section_slug>/rss/", for_machines(feeds.SectionFeed()), name="section_feed_rss"
+    ),
+    path(
+        "feeds/<slug:section_slug>/atom/",
+        for_machines(feeds.SectionAtomFeed()),
+        name="section_feed_atom",
+    ),
+    # An index of the sitemaps (the articles' one has pages of 5,000).
+    path(
+        "sitemap.xml",
+        for_machines(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    # Own templates: lastmod with the time of day, not only the date; Google News tags.
+    path(
+        "sitemap-news.xml",
+        for_machines(sitemap_views.sitemap),
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/news_sitemap.xml"},
+        name="news_sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        for_machines(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("<slug:section_slug>/", views.SectionView.as_view(), name="section"),
     path("<slug:section_slug>/<slug:slug>/", views.article_detail, name="detail"),
     path("<slug:section_slug>/<slug:slug>/wijzigingen/", views.article_changes, name="changes"),

@@ -2,10 +2,12 @@ import hashlib
 
 from django.conf import settings
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -16,12 +18,16 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from . import services
+from .forms import SearchForm
 from .models import Article, ArticleRedirect, Revision, Section
 from .navigation import get_navigation
+from .search import search_articles, snippet
+from .structured_data import news_article
 
 HOME_LATEST = 7
 HOME_PER_SECTION = 4
 SECTION_PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 20
 
 
 def _public(response):
@@ -75,10 +81,18 @@ class SectionView(ListView):
         return _public(super().render_to_response(context, **response_kwargs))
 
 
-def _article_etag(article: Article) -> str:
-    # The HTML also shows the navigation, so a renamed section changes the ETag.
+def _article_etag(article: Article, inline_images: list) -> str:
+    # The HTML also shows the navigation and the photos (whose renditions come later),
+    # so a renamed section or a finished rendition changes the ETag.
     nav = get_navigation()
-    version = f"{article.pk}:{article.updated_at.isoformat()}:{article.section.name}:{nav!r}"
+    photos = [article.lead_image, *(inline.image for inline in inline_images)]
+    photos_version = [
+        (p.pk, p.alt, p.caption, p.credit, sorted(p.renditions)) for p in photos if p is not None
+    ]
+    version = (
+        f"{article.pk}:{article.updated_at.isoformat()}:{article.section.name}:{nav!r}"
+        f":{photos_version!r}"
+    )
     return quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
 
 
@@ -90,16 +104,29 @@ def article_detail(request, section_slug: str, slug: str):
     if article is None:
         return _redirect_old_url(section_slug, slug)
 
-    etag = _article_etag(article)
+    inline_images = _inline_images(article)
+    etag = _article_etag(article, inline_images)
     last_modified = article.last_modified.timestamp()
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _public(not_modified)
 
-    response = render(request, "articles/article_detail.html", {"article": article})
+    context = {
+        "article": article,
+        "inline_images": inline_images,
+        "structured_data": news_article(article, article.authors.all()),
+    }
+    response = render(request, "articles/article_detail.html", context)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     return _public(response)
+
+
+def _inline_images(article: Article) -> list:
+    # The annotation from for_detail() spares articles without photos a query.
+    if not article.has_inline_images:
+        return []
+    return list(article.inline_images.select_related("image"))
 
 
 def _redirect_old_url(section_slug: str, slug: str):
@@ -147,10 +174,8 @@ def preview(request, token: str):
         )
     except (signing.BadSignature, Article.DoesNotExist, Revision.DoesNotExist):
         return _not_indexed(render(request, "articles/preview_invalid.html", status=404))
-    response = render(
-        request, "articles/article_detail.html", {"article": article, "preview": True}
-    )
-    return _not_indexed(response)
+    context = {"article": article, "inline_images": _inline_images(article), "preview": True}
+    return _not_indexed(render(request, "articles/article_detail.html", context))
 
 
 def _not_indexed(response):
@@ -158,3 +183,28 @@ def _not_indexed(response):
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
     return response
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET, sections=get_navigation().sections)
+    terms = form.search_terms()
+    page = None
+    if terms["query"]:
+        paginator = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        for article in page:
+            article.snippet = snippet(article, terms["query"])
+    context = {"form": form, "query": terms["query"], "page_obj": page}
+    return _public(render(request, "articles/search.html", context))
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:news_sitemap')}",
+    ]
+    return _public(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Image, Section
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -61,3 +61,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    file = factory.django.ImageField(width=1000, height=600, format="JPEG", color="navy")
+    file_size = 1234
+    alt = "Een trein rijdt over een brug bij Arnhem"
+    caption = "De nieuwe verbinding naar Duitsland."
+    credit = "Jan Jansen / ANP"

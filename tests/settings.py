@@ -1,6 +1,7 @@
 """Settings for the test suite: production settings, minus what tests cannot have."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -27,3 +28,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tasks run in-process unless a test starts a real worker (the `celery_worker` fixture).
 CELERY_TASK_ALWAYS_EAGER = True
+# Uploads of the tests go to a throw-away folder, never to the project's media/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="kopij-test-media-")

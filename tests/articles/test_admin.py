@@ -34,6 +34,9 @@ def article_form(section, **overrides):
         "published_at_1": "",
         "modified_at_0": "",
         "modified_at_1": "",
+        # The inline images formset, empty.
+        "inline_images-TOTAL_FORMS": "0",
+        "inline_images-INITIAL_FORMS": "0",
     }
     return {**data, **overrides}
 

@@ -42,6 +42,8 @@ def form_data(article, **overrides):
         "version": article.revision_number,
         "change_kind": "",
         "change_note": "",
+        "inline_images-TOTAL_FORMS": "0",
+        "inline_images-INITIAL_FORMS": "0",
     }
     return {**data, **overrides}
 
@@ -347,6 +349,8 @@ def test_a_new_article_by_a_reporter_is_theirs(client):
             "status": Article.Status.DRAFT,
             "published_at_0": "",
             "published_at_1": "",
+            "inline_images-TOTAL_FORMS": "0",
+            "inline_images-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

@@ -1,0 +1,104 @@
+"""Reader search: PostgreSQL full-text search in Dutch, a plain fallback elsewhere.
+
+On PostgreSQL the `articles_article.search_vector` column (a generated tsvector,
+see migration 0005) holds headline (weight A), lede (B) and body (C) stemmed with
+the `dutch` configuration, so "ontmoeten" finds "ontmoet". It is not a model field:
+SQLite cannot have it, so this module reaches it through an expression.
+"""
+
+import html
+import re
+from datetime import datetime
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Article
+
+# Markers ts_headline puts around matches; control characters no article contains.
+_START, _STOP = "\x02", "\x03"
+
+
+def uses_full_text_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_articles(
+    *, query: str, section_slug: str = "", since: datetime | None = None
+) -> QuerySet[Article]:
+    """Visible articles matching `query`, best first; `snippet()` gives each its extract."""
+    articles = Article.objects.visible().select_related("section")
+    if section_slug:
+        articles = articles.filter(section__slug=section_slug)
+    if since is not None:
+        articles = articles.filter(published_at__gte=since)
+    if uses_full_text_search():
+        return _full_text(articles, query)
+    return _fallback(articles, query)
+
+
+def _full_text(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    # websearch syntax never raises: quotes, "or" and "-" work, stray operators are ignored.
+    tsquery = SearchQuery(query, config="dutch", search_type="websearch")
+    vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+    body_text = Func(F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace")
+    return (
+        articles.alias(search_vector=vector)
+        .filter(search_vector=tsquery)
+        .annotate(
+            # F(): SearchRank("search_vector", …) would re-parse the column in English.
+            rank=SearchRank(F("search_vector"), tsquery),
+            raw_snippet=SearchHeadline(
+                body_text,
+                tsquery,
+                config="dutch",
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _fallback(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    words = query.split()[:10]
+    for word in words:
+        articles = articles.filter(
+            Q(headline__icontains=word) | Q(lede__icontains=word) | Q(body__icontains=word)
+        )
+    return articles.order_by("-published_at", "-pk")
+
+
+def snippet(article: Article, query: str) -> SafeString:
+    """The highlighted extract of a search result, escaped, with <mark> around matches.
+
+    PostgreSQL's ts_headline picks the extract from the body; otherwise it is the lede
+    with the words of the query marked.
+    """
+    raw = getattr(article, "raw_snippet", None)
+    if raw and _START in raw:
+        text = escape(html.unescape(raw))  # the body's text, with its entities
+    else:
+        text = escape(_mark_words(article.lede, query.split()[:10]))
+    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def _mark_words(text: str, words: list[str]) -> str:
+    words = [word for word in words if word.strip()]
+    if not words:
+        return text
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    return pattern.sub(lambda match: f"{_START}{match.group(0)}{_STOP}", text)

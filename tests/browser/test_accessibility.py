@@ -1,0 +1,103 @@
+"""The reader pages meet WCAG 2.2 AA as far as axe-core can tell, in Debian's Chromium."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from articles.imaging import image_make_renditions
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+# Set KOPIJ_SCREENSHOTS to a folder to keep a full-page screenshot of each page checked.
+SCREENSHOTS = os.environ.get("KOPIJ_SCREENSHOTS")
+
+
+@pytest.fixture
+def site(settings):
+    settings.ROOT_URLCONF = "tests.browser.urls"
+    buitenland = SectionFactory(name="Buitenland", slug="buitenland", in_nav=True)
+    SectionFactory(name="Sport", slug="sport")
+    for number in range(6):
+        ArticleFactory(section=buitenland, headline=f"Treinverkeer over de grens, deel {number}")
+    photo = ImageFactory(
+        file__width=1600, file__height=900, file__color="steelblue", caption="Een brug."
+    )
+    image_make_renditions(image=photo)
+    # Created last, so it is the top story of the home page.
+    article = ArticleFactory(
+        section=buitenland,
+        headline="Ministers ontmoeten elkaar over treinen naar Duitsland",
+        slug="ministers-treinen",
+        lede="De ministers spraken in Brussel. Er komen meer treinen over de grens.",
+        body="<p>De ministers ontmoetten elkaar dinsdag.</p><p>Er komen meer treinen.</p>",
+        authors=[AuthorFactory(name="Anne de Vries")],
+        lead_image=photo,
+    )
+    return article
+
+
+def pages(site):
+    return {
+        "home": "/",
+        "section": "/buitenland/",
+        "article": site.get_absolute_url(),
+        "search": "/zoeken/?q=grens",
+        "search-empty": "/zoeken/?q=onvindbaarwoord",
+    }
+
+
+def violations_report(violations) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in violations
+    )
+
+
+def test_no_reader_page_has_an_axe_violation(page, live_server, site):
+    axe = Axe()
+    for name, path in pages(site).items():
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}{path}")
+            violations = axe.run(page, options=WCAG_AA).response["violations"]
+            assert violations == [], f"{name} at {width}px:\n{violations_report(violations)}"
+            if SCREENSHOTS:
+                Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=Path(SCREENSHOTS) / f"{name}-{width}.png", full_page=True)
+
+
+def test_the_first_tab_reaches_a_visible_skip_link_to_the_content(page, live_server, site):
+    page.goto(f"{live_server.url}{site.get_absolute_url()}")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("element => element === document.activeElement")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0
+    assert skip.evaluate("element => getComputedStyle(element).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_keyboard_focus_is_visible_on_the_search_field(page, live_server, site):
+    page.goto(f"{live_server.url}/zoeken/")
+    field = page.get_by_label("Zoeken naar")
+    field.focus()
+    assert field.evaluate("element => getComputedStyle(element).outlineStyle") != "none"
+    field.fill("grens")
+    field.press("Enter")
+    assert page.get_by_role("status").inner_text().startswith("7 resultaten")
+
+
+def test_focus_on_the_navy_masthead_is_a_white_ring(page, live_server, site):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # brand
+    focused = page.evaluate(
+        "() => [document.activeElement.className, getComputedStyle(document.activeElement)"
+        ".outlineColor, getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert focused == ["masthead__brand", "rgb(255, 255, 255)", "solid"]
