@@ -47,6 +47,8 @@ def pages(site):
         "article": site.get_absolute_url(),
         "search": "/zoeken/?q=grens",
         "search-empty": "/zoeken/?q=onvindbaarwoord",
+        "typo-report": f"/taalfout/{site.pk}/",
+        "usefulness-reasons": site.get_absolute_url() + "#nuttig-waarom",
     }
 
 
