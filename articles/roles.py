@@ -17,6 +17,16 @@ _EDITOR = {
         "publish_article",
         "view_articleredirect",
     ],
+    "newsletters": [
+        "view_edition",
+        "change_edition",
+        "send_edition",
+        "add_editionitem",
+        "change_editionitem",
+        "delete_editionitem",
+        "view_editionitem",
+        "view_delivery",
+    ],
 }
 _CHIEF = {
     "articles": [
@@ -29,6 +39,12 @@ _CHIEF = {
         "delete_author",
         "change_articleredirect",
         "delete_articleredirect",
+    ],
+    "newsletters": [
+        *_EDITOR["newsletters"],
+        "view_subscriber",
+        "change_subscriber",
+        "view_consentrecord",
     ],
     "auth": ["add_user", "change_user", "view_user", "view_group"],
 }

@@ -1,0 +1,97 @@
+"""The newsletter's messages: rendered once per batch, personalised per recipient."""
+
+from dataclasses import dataclass
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import ConsentRecord, Edition
+from .selectors import edition_sections
+from .tokens import confirm_token, unsubscribe_token
+
+# Stands in for the personal unsubscribe URL while an edition is rendered once for a batch.
+UNSUBSCRIBE_PLACEHOLDER = "KOPIJ-PERSONAL-UNSUBSCRIBE-URL"
+
+_inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+
+
+@dataclass(frozen=True)
+class RenderedEdition:
+    subject: str
+    text: str
+    html: str
+
+
+def render_edition(edition: Edition) -> RenderedEdition:
+    """Both parts of an edition, with the articles' current text and a placeholder unsubscribe."""
+    context = {
+        "edition": edition,
+        "sections": edition_sections(edition),
+        "web_url": absolute(edition.get_absolute_url()),
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+    }
+    text = render_to_string("newsletters/mail/edition.txt", context)
+    html = _inliner.inline(render_to_string("newsletters/mail/edition.html", context))
+    return RenderedEdition(subject=edition.subject, text=text, html=html)
+
+
+def edition_message(
+    rendered: RenderedEdition, *, to: str, subscriber_id: int | None, connection=None
+) -> EmailMultiAlternatives:
+    """One recipient's copy: multipart/alternative with the RFC 8058 one-click headers.
+
+    A test copy for an editor (no subscriber) links to the sign-up page instead.
+    """
+    headers = {"Message-ID": new_message_id()}
+    if subscriber_id is None:
+        unsubscribe = absolute(reverse("newsletters:signup"))
+    else:
+        token = unsubscribe_token(subscriber_id)
+        unsubscribe = absolute(reverse("newsletters:unsubscribe", kwargs={"token": token}))
+        mailto = settings.NEWSLETTER_UNSUBSCRIBE_EMAIL
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>, <mailto:{mailto}?subject={token}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        connection=connection,
+        headers=headers,
+    )
+    html = rendered.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation_message(consent: ConsentRecord) -> EmailMessage:
+    path = reverse("newsletters:confirm", kwargs={"token": confirm_token(consent.pk)})
+    context = {
+        "confirm_url": absolute(path),
+        "days": settings.NEWSLETTER_CONFIRM_DAYS,
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    return EmailMessage(
+        subject=_("Confirm your subscription to the %(site)s newsletter")
+        % {"site": settings.SITE_NAME},
+        body=render_to_string("newsletters/mail/confirm.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[consent.subscriber.email],
+        headers={"Message-ID": new_message_id()},
+    )
