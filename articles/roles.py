@@ -57,12 +57,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
 
 
 def sync_roles(group_model, permission_model) -> None:
-    """Make each role's group hold exactly its permissions."""
+    """Make each role's group hold exactly its permissions.
+
+    Permissions of an app whose models are not migrated yet are left out; that
+    app's own migration syncs the roles again (e.g. newsletters 0002).
+    """
     for name, by_app in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=name)
         permissions = [
             permission_model.objects.get(content_type__app_label=app, codename=codename)
             for app, codenames in by_app.items()
+            if permission_model.objects.filter(content_type__app_label=app).exists()
             for codename in codenames
         ]
         group.permissions.set(permissions)

@@ -61,3 +61,29 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletters.Subscriber"
+
+    email = factory.Sequence(lambda n: f"lezer{n}@voorbeeld.nl")
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletters.Edition"
+        skip_postgeneration_save = True
+
+    week = factory.Sequence(lambda n: timezone.localdate() - timedelta(weeks=n, days=0))
+    subject = factory.Sequence(lambda n: f"Kopij nieuwsbrief, editie {n}")
+    intro = "Goedemorgen! Dit was de week in het kort."
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
+
+    @factory.post_generation
+    def articles(self, create, extracted, **kwargs):
+        if create and extracted:
+            for position, article in enumerate(extracted, start=1):
+                self.items.create(article=article, position=position)
