@@ -285,6 +285,7 @@ class BatchOutcome:
     sent: list[Delivery] = field(default_factory=list)
     failed: list[Delivery] = field(default_factory=list)
     retry: list[Delivery] = field(default_factory=list)
+    connection_failed: bool = False
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -327,7 +328,7 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
     except (smtplib.SMTPException, OSError) as exc:
         for delivery in deliveries:
             delivery.error = f"connection: {exc}"[:500]
-        outcome.retry = deliveries
+        outcome.retry, outcome.connection_failed = deliveries, True
         return outcome
     try:
         for index, delivery in enumerate(deliveries):
@@ -351,6 +352,7 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
                     for rest in deliveries[index + 1 :]:
                         rest.error = delivery.error
                     outcome.retry.extend(deliveries[index:])
+                    outcome.connection_failed = True
                     break
             else:
                 delivery.message_id = message.extra_headers["Message-ID"]
@@ -431,7 +433,7 @@ def edition_send_batch(*, edition_id: int) -> float | None:
     )
     outcome = _deliver(deliveries, render_edition(edition))
     _record(outcome)
-    if outcome.retry and not outcome.sent and not outcome.failed:
+    if outcome.connection_failed and not outcome.sent:
         # The server is unreachable: back off instead of hammering it batch after batch.
         return _retry_delay(min(d.attempts for d in outcome.retry)).total_seconds()
     return 0.0
@@ -452,12 +454,14 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
         stuck.filter(attempts__gte=settings.NEWSLETTER_MAX_ATTEMPTS).update(
             status=Delivery.Status.FAILED, error="gave up: interrupted too often"
         )
+        interrupted = set(stuck.values_list("edition_id", flat=True).distinct())
         requeued = stuck.update(
             status=Delivery.Status.QUEUED,
             batch=None,
             retry_at=None,
             error="queued again by the sweeper: sending was interrupted",
         )
+        # Sends whose chain of batch tasks died too (no claim for a while, work due).
         stalled = (
             Edition.objects.filter(status=Edition.Status.SENDING)
             .annotate(last_claim=Max("deliveries__claimed_at"))
@@ -465,7 +469,10 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
             .filter(Exists(due.filter(edition=OuterRef("pk"))))
             .values_list("pk", flat=True)
         )
-        for edition_id in stalled:
+        restart = Edition.objects.filter(
+            pk__in=interrupted | set(stalled), status=Edition.Status.SENDING
+        ).values_list("pk", flat=True)
+        for edition_id in restart:
             transaction.on_commit(lambda pk=edition_id: tasks.send_edition_batch.delay(pk))
     if requeued:
         logger.warning("Sweeper queued %d interrupted deliveries again", requeued)
