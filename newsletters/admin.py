@@ -51,12 +51,16 @@ class EditionAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path(
-                "<int:pk>/preview/html/", wrap(self.preview_html), name="newsletters_preview_html"
+                "<int:pk>/preview/html/", wrap(self.preview_html), name="newsletters_edition_html"
             ),
             path(
-                "<int:pk>/preview/text/", wrap(self.preview_text), name="newsletters_preview_text"
+                "<int:pk>/preview/text/", wrap(self.preview_text), name="newsletters_edition_text"
             ),
-            path("<int:pk>/<str:action>/", wrap(self.edition_action), name="newsletters_action"),
+            path(
+                "<int:pk>/actions/<str:action>/",
+                wrap(self.edition_action),
+                name="newsletters_edition_action",
+            ),
             *super().get_urls(),
         ]
 

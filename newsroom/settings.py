@@ -153,6 +153,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Mail: SMTP when EMAIL_HOST is set; otherwise a folder (EMAIL_FILE_PATH) or the console.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Date headers in Amsterdam time with its offset, as readers' clients show them.
+EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -59,7 +59,8 @@ def celery_worker(transactional_db, settings):
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
-        with start_worker(app, pool="solo", shutdown_timeout=10):
+        # No result backend is configured, so the ping round trip cannot be awaited.
+        with start_worker(app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
             yield app
     finally:
         app.conf.update(saved)
