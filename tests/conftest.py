@@ -58,12 +58,16 @@ def celery_worker(transactional_db, settings):
         broker_transport_options={"polling_interval": 0.05},
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # A task run eagerly earlier in the session left connection pools for the broker
+    # URL of that moment; drop them (as Celery does after a fork) so tasks reach this one.
+    app._after_fork()
     try:
         # No result backend is configured, so the ping round trip cannot be awaited.
         with start_worker(app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
             yield app
     finally:
         app.conf.update(saved)
+        app._after_fork()
 
 
 class SmtpSink:

@@ -9,7 +9,7 @@ from newsletters.models import Subscriber
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/kopij-screenshots"))
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).parents[2] / "var/screenshots"))
 
 
 def test_a_reader_signs_up_on_an_article_and_confirms_from_the_mail(page, live_server):
