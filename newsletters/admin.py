@@ -39,7 +39,11 @@ class EditionAdmin(admin.ModelAdmin):
     search_fields = ["subject"]
     inlines = [EditionItemInline]
     fields = ["subject", "intro", "scheduled_at", "week", "status", "notice"]
-    readonly_fields = ["week", "status", "notice"]
+    readonly_fields = ["status", "notice"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The week is chosen once; the unique constraint keeps it to one edition.
+        return [*self.readonly_fields, "week"] if obj else self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
         # Once the send has started the edition is what readers got: read only.

@@ -305,13 +305,16 @@ def _claim_batch(edition_id: int, size: int) -> uuid.UUID | None:
     batch = uuid.uuid4()
     now = timezone.now()
     with transaction.atomic():
-        due = (
+        # Two statements: PostgreSQL may run a LIMIT … FOR UPDATE subquery of an
+        # UPDATE more than once and claim more than `size` rows. SKIP LOCKED lets
+        # concurrent claimers take different rows instead of waiting on each other.
+        due = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(edition_id=edition_id, status=Delivery.Status.QUEUED)
             .filter(subscriber__in=Subscriber.objects.receiving())
             .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
             .order_by("pk")
-            .values("pk")[:size]
+            .values_list("pk", flat=True)[:size]
         )
         claimed = Delivery.objects.filter(pk__in=due, status=Delivery.Status.QUEUED).update(
             status=Delivery.Status.SENDING, batch=batch, claimed_at=now, attempts=F("attempts") + 1
