@@ -249,3 +249,24 @@ class TestScheduledSend:
         edition.refresh_from_db()
         assert edition.status == "held"
         assert "Teruggetrokken bericht" in edition.notice
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(edition, start, mail_server, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NEWSLETTER_BATCH_SIZE = 10
+    counts = []
+    for size in (2, 6):
+        Subscriber.objects.all().delete()
+        Edition.objects.filter(pk=edition.pk).update(status="scheduled")
+        SubscriberFactory.create_batch(size)
+        edition.deliveries.all().delete()
+        start(edition)
+        with CaptureQueriesContext(connection) as queries:
+            services.edition_send_batch(edition_id=edition.pk)
+        counts.append(len(queries))
+    # edition; claim: select + update; the batch with subscribers; the edition's
+    # sections (visible items); record: bulk update in one statement (+ savepoints).
+    assert counts[0] == counts[1]
+    assert counts[0] <= 10
