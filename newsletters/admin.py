@@ -178,7 +178,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["edition", "subscriber", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "edition"]
     list_select_related = ["edition", "subscriber"]
-    search_fields = ["subscriber__email", "message_id"]
+    search_fields = ["subscriber__email"]
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,6 @@
 """The newsletter's messages: rendered once per batch, personalised per recipient."""
 
+import uuid
 from dataclasses import dataclass
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -25,8 +26,17 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def new_message_id() -> str:
-    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+    return make_msgid(domain=_mail_domain())
+
+
+def delivery_message_id(*, delivery_id: int, batch: uuid.UUID) -> str:
+    """Unique per attempt and traceable to its delivery row without storing it."""
+    return f"<{batch.hex}.{delivery_id}.nieuwsbrief@{_mail_domain()}>"
 
 
 @dataclass(frozen=True)
@@ -52,13 +62,18 @@ def render_edition(edition: Edition) -> RenderedEdition:
 
 
 def edition_message(
-    rendered: RenderedEdition, *, to: str, subscriber_id: int | None, connection=None
+    rendered: RenderedEdition,
+    *,
+    to: str,
+    subscriber_id: int | None,
+    message_id: str | None = None,
+    connection=None,
 ) -> EmailMultiAlternatives:
     """One recipient's copy: multipart/alternative with the RFC 8058 one-click headers.
 
     A test copy for an editor (no subscriber) links to the sign-up page instead.
     """
-    headers = {"Message-ID": new_message_id()}
+    headers = {"Message-ID": message_id or new_message_id()}
     if subscriber_id is None:
         unsubscribe = absolute(reverse("newsletters:signup"))
     else:

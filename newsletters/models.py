@@ -192,7 +192,6 @@ class Delivery(models.Model):
     retry_at = models.DateTimeField(_("retry after"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     error = models.CharField(_("last error"), max_length=500, blank=True)
 
     objects = DeliveryQuerySet.as_manager()

@@ -26,7 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import tasks
-from .mail import confirmation_message, edition_message, render_edition
+from .mail import (
+    confirmation_message,
+    delivery_message_id,
+    edition_message,
+    render_edition,
+)
 from .models import (
     CONSENT_TEXT_VERSION,
     ConsentRecord,
@@ -339,6 +344,7 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
                 rendered,
                 to=delivery.subscriber.email,
                 subscriber_id=delivery.subscriber_id,
+                message_id=delivery_message_id(delivery_id=delivery.pk, batch=delivery.batch),
                 connection=connection,
             )
             try:
@@ -358,7 +364,6 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
                     outcome.connection_failed = True
                     break
             else:
-                delivery.message_id = message.extra_headers["Message-ID"]
                 outcome.sent.append(delivery)
     finally:
         connection.close()
@@ -366,22 +371,23 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
 
 
 def _record(outcome: BatchOutcome) -> None:
+    """One UPDATE for the sent rows; failures and retries (rare) row by row."""
     now = timezone.now()
-    for delivery in outcome.sent:
-        delivery.status, delivery.sent_at, delivery.error = Delivery.Status.SENT, now, ""
-    for delivery in outcome.failed:
-        delivery.status = Delivery.Status.FAILED
-    for delivery in outcome.retry:
-        if delivery.attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
-            delivery.status = Delivery.Status.FAILED
-        else:
-            delivery.status = Delivery.Status.QUEUED
-            delivery.retry_at = now + _retry_delay(delivery.attempts)
-            delivery.batch = None
-    rows = [*outcome.sent, *outcome.failed, *outcome.retry]
-    fields = ["status", "sent_at", "error", "message_id", "retry_at", "batch"]
     with transaction.atomic():
-        Delivery.objects.bulk_update(rows, fields, batch_size=500)
+        Delivery.objects.filter(pk__in=[d.pk for d in outcome.sent]).update(
+            status=Delivery.Status.SENT, sent_at=now, error=""
+        )
+        for delivery in outcome.failed:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.FAILED, error=delivery.error
+            )
+        for delivery in outcome.retry:
+            if delivery.attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+                changes = {"status": Delivery.Status.FAILED}
+            else:
+                retry_at = now + _retry_delay(delivery.attempts)
+                changes = {"status": Delivery.Status.QUEUED, "retry_at": retry_at, "batch": None}
+            Delivery.objects.filter(pk=delivery.pk).update(error=delivery.error, **changes)
         bounced = [delivery.subscriber_id for delivery in outcome.failed]
         if bounced:
             Subscriber.objects.filter(pk__in=bounced).update(bounce_count=F("bounce_count") + 1)

@@ -8,7 +8,7 @@ create_roles = import_module("articles.migrations.0002_roles").create_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsletters", "0001_subscribers_editions_deliveries"),
+        ("newsletters", "0001_initial"),
         ("articles", "0003_article_revision_number"),
     ]
 

@@ -93,7 +93,9 @@ class TestBatches:
         edition.refresh_from_db()
         assert edition.status == "sent" and edition.sent_at is not None
         assert statuses(edition) == {"sent": 5}
-        assert all(d.message_id.startswith("<") for d in edition.deliveries.all())
+        delivery = edition.deliveries.get(subscriber__email=mail_server.messages[0]["To"])
+        expected = f"<{delivery.batch.hex}.{delivery.pk}.nieuwsbrief@testserver>"
+        assert mail_server.messages[0]["Message-ID"] == expected
 
     def test_claims_never_overlap(self, edition, start):
         SubscriberFactory.create_batch(3)
