@@ -73,11 +73,24 @@ def edition_message(
 
     A test copy for an editor (no subscriber) links to the sign-up page instead.
     """
+    token = None if subscriber_id is None else unsubscribe_token(subscriber_id)
+    return _edition_email(
+        rendered, to=to, token=token, message_id=message_id, connection=connection
+    )
+
+
+def _edition_email(
+    rendered: RenderedEdition,
+    *,
+    to: str,
+    token: str | None,
+    message_id: str | None,
+    connection=None,
+) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id or new_message_id()}
-    if subscriber_id is None:
+    if token is None:
         unsubscribe = absolute(reverse("newsletters:signup"))
     else:
-        token = unsubscribe_token(subscriber_id)
         unsubscribe = absolute(reverse("newsletters:unsubscribe", kwargs={"token": token}))
         mailto = settings.NEWSLETTER_UNSUBSCRIBE_EMAIL
         headers["List-Unsubscribe"] = f"<{unsubscribe}>, <mailto:{mailto}?subject={token}>"
@@ -93,6 +106,47 @@ def edition_message(
     html = rendered.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe)
     message.attach_alternative(html, "text/html")
     return message
+
+
+class BatchMessages:
+    """Each recipient's message as bytes, from one MIME rendering per batch.
+
+    Building a MIME message costs more than sending it; so the message is built
+    once with placeholders for the recipient, the Message-ID and the unsubscribe
+    token, and each copy is that template with three replacements. When a
+    placeholder did not survive the encoding intact (QP bodies) or an address is
+    not plain ASCII, `message_bytes` returns None and the caller builds the
+    message the ordinary way.
+    """
+
+    TO = "kopij-recipient@placeholder.invalid"
+    MESSAGE_ID = "<kopij-message-id@placeholder.invalid>"
+    UNSUBSCRIBE = "KopijUnsubscribeToken"
+
+    def __init__(self, rendered: RenderedEdition):
+        template = _edition_email(
+            rendered,
+            to=self.TO,
+            token=self.UNSUBSCRIBE,
+            message_id=self.MESSAGE_ID,
+            connection=None,
+        )
+        self.template = template.message().as_bytes(linesep="\r\n")
+        self.usable = (
+            self.template.count(self.TO.encode()) == 1
+            and self.template.count(self.MESSAGE_ID.encode()) == 1
+            # Header URL and mailto, the text part, the HTML part.
+            and self.template.count(self.UNSUBSCRIBE.encode()) == 4
+        )
+
+    def message_bytes(self, *, to: str, subscriber_id: int, message_id: str) -> bytes | None:
+        if not self.usable or not to.isascii():
+            return None
+        return (
+            self.template.replace(self.TO.encode(), to.encode())
+            .replace(self.MESSAGE_ID.encode(), message_id.encode())
+            .replace(self.UNSUBSCRIBE.encode(), unsubscribe_token(subscriber_id).encode())
+        )
 
 
 def confirmation_message(consent: ConsentRecord) -> EmailMessage:

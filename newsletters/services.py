@@ -17,6 +17,7 @@ import smtplib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from . import tasks
 from .mail import (
+    BatchMessages,
     confirmation_message,
     delivery_message_id,
     edition_message,
@@ -330,6 +332,8 @@ def _claim_batch(edition_id: int, size: int) -> uuid.UUID | None:
 def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
     """Send a claimed batch over one SMTP connection; classify each result."""
     outcome = BatchOutcome()
+    batch_messages = BatchMessages(rendered)
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -338,17 +342,30 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
             delivery.error = f"connection: {exc}"[:500]
         outcome.retry, outcome.connection_failed = deliveries, True
         return outcome
+    # The SMTP backend's smtplib connection takes prepared bytes; other backends
+    # (console, files, tests' locmem) get ordinary EmailMessages.
+    smtp = getattr(connection, "connection", None)
+    if not isinstance(smtp, smtplib.SMTP):
+        smtp = None
     try:
         for index, delivery in enumerate(deliveries):
-            message = edition_message(
-                rendered,
-                to=delivery.subscriber.email,
-                subscriber_id=delivery.subscriber_id,
-                message_id=delivery_message_id(delivery_id=delivery.pk, batch=delivery.batch),
-                connection=connection,
+            email = delivery.subscriber.email
+            message_id = delivery_message_id(delivery_id=delivery.pk, batch=delivery.batch)
+            data = smtp and batch_messages.message_bytes(
+                to=email, subscriber_id=delivery.subscriber_id, message_id=message_id
             )
             try:
-                connection.send_messages([message])
+                if data:
+                    smtp.sendmail(sender, [email], data)
+                else:
+                    message = edition_message(
+                        rendered,
+                        to=email,
+                        subscriber_id=delivery.subscriber_id,
+                        message_id=message_id,
+                        connection=connection,
+                    )
+                    connection.send_messages([message])
             except (smtplib.SMTPException, OSError) as exc:
                 code = _smtp_code(exc)
                 delivery.error = f"{code or 'connection'}: {exc}"[:500]

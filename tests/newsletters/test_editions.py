@@ -1,3 +1,5 @@
+import email
+import email.policy
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
@@ -8,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsletters import services
+from newsletters.mail import BatchMessages, edition_message, render_edition
 from newsletters.models import Edition
 from newsletters.selectors import edition_sections
 from newsletters.tokens import read_unsubscribe_token
@@ -115,6 +118,35 @@ class TestTheMail:
         assert response.status_code == 200
         subscriber.refresh_from_db()
         assert subscriber.status == "unsubscribed"
+
+    def test_copies_built_from_the_batch_template_match_the_ordinary_message(self, sent):
+        message, edition, subscriber, _article = sent
+        rendered = render_edition(edition)
+        batch = BatchMessages(rendered)
+        assert batch.usable
+        ordinary = edition_message(
+            rendered, to=subscriber.email, subscriber_id=subscriber.pk, message_id="<x@y>"
+        ).message()
+        fast = batch.message_bytes(
+            to=subscriber.email, subscriber_id=subscriber.pk, message_id="<x@y>"
+        )
+        parsed = email.message_from_bytes(fast, policy=email.policy.default)
+        for header in ("To", "Message-ID", "List-Unsubscribe", "Subject", "From"):
+            assert " ".join(str(parsed[header]).split()) == " ".join(str(ordinary[header]).split())
+        assert parsed.get_body(("html",)).get_content() == message.get_body(("html",)).get_content()
+
+    def test_an_address_that_is_not_ascii_gets_an_ordinary_message(self, mail_server):
+        edition = EditionFactory(articles=[ArticleFactory()], status="sending")
+        subscriber = SubscriberFactory(email="lezer@bücher.nl")
+        edition.deliveries.create(subscriber=subscriber)
+        assert (
+            BatchMessages(render_edition(edition)).message_bytes(
+                to=subscriber.email, subscriber_id=subscriber.pk, message_id="<x@y>"
+            )
+            is None
+        )
+        services.edition_send_batch(edition_id=edition.pk)
+        assert mail_server.recipients() == ["lezer@xn--bcher-kva.nl"]
 
 
 class TestWebPages:
