@@ -1,3 +1,5 @@
+import smtplib
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -104,7 +106,11 @@ class EditionAdmin(admin.ModelAdmin):
             if not request.user.email:
                 messages.error(request, _("Your account has no e-mail address for the test."))
                 return back
-            services.edition_send_test(edition=edition, to=request.user.email)
+            try:
+                services.edition_send_test(edition=edition, to=request.user.email)
+            except (smtplib.SMTPException, OSError) as exc:
+                messages.error(request, _("The test could not be sent: %(error)s") % {"error": exc})
+                return back
             done, params["email"] = True, request.user.email
         elif action == "send":
             try:

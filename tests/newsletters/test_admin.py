@@ -146,6 +146,16 @@ class TestCurating:
         assert response.status_code == 403
         assert Edition.objects.get().subject == edition.subject
 
+    def test_a_failing_test_send_is_a_message_not_a_500(
+        self, editor, edition, settings, closed_port
+    ):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+        settings.EMAIL_USE_TLS = False
+        response = editor.post(url(edition, "actions/test/"), follow=True)
+        assert response.status_code == 200
+        assert "De test kon niet worden verstuurd" in response.content.decode()
+
 
 class TestRefusals:
     def test_a_reporter_cannot_send(self, client, edition):
