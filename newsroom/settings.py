@@ -8,6 +8,7 @@ every security setting to its strict value. The README lists every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,6 +155,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Mail: SMTP when EMAIL_HOST is set; otherwise a folder (EMAIL_FILE_PATH) or the console.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Date headers in Amsterdam time with its offset, as readers' clients show them.
+EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -185,7 +188,46 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "feedback.tasks.sweep_typo_report_mail",
         "schedule": 300.0,
     },
+    # crontab() is read in CELERY_TIMEZONE, Europe/Amsterdam.
+    "newsletters-assemble-edition": {
+        "task": "newsletters.tasks.assemble_edition",
+        "schedule": crontab(
+            day_of_week=env.str("NEWSLETTER_ASSEMBLE_DAY", default="fri"),
+            hour=env.int("NEWSLETTER_ASSEMBLE_HOUR", default=6),
+            minute=env.int("NEWSLETTER_ASSEMBLE_MINUTE", default=0),
+        ),
+    },
+    "newsletters-send-due-editions": {
+        "task": "newsletters.tasks.send_due_editions",
+        "schedule": crontab(minute="*/5"),
+    },
+    "newsletters-sweep-stuck-deliveries": {
+        "task": "newsletters.tasks.sweep_stuck_deliveries",
+        "schedule": crontab(minute="2-59/5"),
+    },
+    "newsletters-purge-unconfirmed": {
+        "task": "newsletters.tasks.purge_unconfirmed_signups",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+
+# The weekly newsletter (README: "The weekly newsletter").
+# An assembled edition goes out this many minutes later unless an editor holds it.
+NEWSLETTER_SEND_AFTER_MINUTES = env.int("NEWSLETTER_SEND_AFTER_MINUTES", default=60)
+NEWSLETTER_EDITION_SIZE = env.int("NEWSLETTER_EDITION_SIZE", default=12)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
+# Deliveries "sending" longer than this are taken as lost in a crash and sent again;
+# it must exceed the time one batch can take.
+NEWSLETTER_SWEEP_AFTER_MINUTES = env.int("NEWSLETTER_SWEEP_AFTER_MINUTES", default=15)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+# Transient SMTP errors are retried after this many seconds, doubling each attempt (max 1 h).
+NEWSLETTER_RETRY_SECONDS = env.int("NEWSLETTER_RETRY_SECONDS", default=60)
+NEWSLETTER_BOUNCE_THRESHOLD = env.int("NEWSLETTER_BOUNCE_THRESHOLD", default=2)
+NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
+NEWSLETTER_SIGNUP_RATE = env.str("NEWSLETTER_SIGNUP_RATE", default="10/h")
+NEWSLETTER_UNSUBSCRIBE_EMAIL = env.str(
+    "NEWSLETTER_UNSUBSCRIBE_EMAIL", default="afmelden@example.nl"
+)
 
 # Security: strict whenever DEBUG is off (production); each can be relaxed by env.
 SECURE_PROXY_SSL_HEADER = (

@@ -12,6 +12,7 @@ admin.site.index_title = _("Newsroom")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("feedback.urls")),
+    path("nieuwsbrief/", include("newsletters.urls")),
     # Reader pages last: their first path segment is a section slug.
     path("", include("articles.urls")),
 ]

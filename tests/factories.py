@@ -72,3 +72,29 @@ class ImageFactory(factory.django.DjangoModelFactory):
     alt = "Een trein rijdt over een brug bij Arnhem"
     caption = "De nieuwe verbinding naar Duitsland."
     credit = "Jan Jansen / ANP"
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletters.Subscriber"
+
+    email = factory.Sequence(lambda n: f"lezer{n}@voorbeeld.nl")
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletters.Edition"
+        skip_postgeneration_save = True
+
+    week = factory.Sequence(lambda n: timezone.localdate() - timedelta(weeks=n, days=0))
+    subject = factory.Sequence(lambda n: f"Kopij nieuwsbrief, editie {n}")
+    intro = "Goedemorgen! Dit was de week in het kort."
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
+
+    @factory.post_generation
+    def articles(self, create, extracted, **kwargs):
+        if create and extracted:
+            for position, article in enumerate(extracted, start=1):
+                self.items.create(article=article, position=position)

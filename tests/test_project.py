@@ -112,3 +112,21 @@ def test_production_static_files_are_collected_with_hashed_names(tmp_path):
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     assert manifest["css/site.css"].startswith("css/site.")
     assert (tmp_path / manifest["css/site.css"]).with_suffix(".css.gz").exists()
+
+
+@pytest.mark.django_db
+def test_after_all_migrations_each_role_holds_the_permissions_of_every_app():
+    from django.contrib.auth.models import Group
+
+    def codenames(role):
+        return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+
+    reporter, editor, chief = (
+        codenames("Verslaggever"),
+        codenames("Eindredacteur"),
+        codenames("Hoofdredactie"),
+    )
+    assert {"change_article", "add_image"} <= reporter
+    assert not {"publish_article", "send_edition", "change_typoreport"} & reporter
+    assert {"publish_article", "change_image", "change_typoreport", "send_edition"} <= editor
+    assert {"change_section", "change_subscriber", "delete_typoreport"} <= chief

@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter a valid e-mail address, such as naam@voorbeeld.nl."),
+            "max_length": _("This e-mail address is too long."),
+        },
+    )
+    # The page the reader signed up on, for the consent record.
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean_source(self) -> str:
+        source = self.cleaned_data["source"]
+        return source if source.startswith("/") and not source.startswith("//") else ""

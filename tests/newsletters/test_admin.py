@@ -1,0 +1,177 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+
+from articles.models import Article
+from articles.roles import EINDREDACTEUR, HOOFDREDACTIE, VERSLAGGEVER
+from newsletters.models import Edition
+from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory(username="eva", email="eva@kopij.test", role=EINDREDACTEUR)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def edition():
+    return EditionFactory(
+        articles=[ArticleFactory(headline="Eerste bericht"), ArticleFactory(headline="Tweede")]
+    )
+
+
+def url(edition, suffix=""):
+    return f"/admin/newsletters/edition/{edition.pk}/{suffix}"
+
+
+def inline_form(edition, **overrides):
+    items = list(edition.items.all())
+    data = {
+        "subject": edition.subject,
+        "intro": "Nieuwe inleiding van de redactie.",
+        "scheduled_at_0": "28-11-2026",
+        "scheduled_at_1": "07:00:00",
+        "items-TOTAL_FORMS": str(len(items) + 1),
+        "items-INITIAL_FORMS": str(len(items)),
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    for i, item in enumerate(items):
+        data |= {
+            f"items-{i}-id": str(item.pk),
+            f"items-{i}-edition": str(edition.pk),
+            f"items-{i}-article": str(item.article_id),
+            f"items-{i}-position": str(item.position),
+        }
+    return {**data, **overrides}
+
+
+def test_the_roles_hold_the_newsletter_permissions():
+    editor_perms = set(
+        Group.objects.get(name=EINDREDACTEUR).permissions.values_list("codename", flat=True)
+    )
+    assert {"change_edition", "send_edition", "add_editionitem"} <= editor_perms
+    assert "view_subscriber" not in editor_perms
+    chief = Group.objects.get(name=HOOFDREDACTIE).permissions.values_list("codename", flat=True)
+    assert {"send_edition", "view_subscriber"} <= set(chief)
+
+
+class TestCurating:
+    def test_an_editor_reorders_removes_and_adds_articles_and_writes_the_intro(
+        self, editor, edition
+    ):
+        extra = ArticleFactory(headline="Derde bericht")
+        data = inline_form(
+            edition,
+            **{
+                "items-0-position": "2",
+                "items-1-position": "1",
+                "items-1-DELETE": "on",
+                "items-2-article": str(extra.pk),
+                "items-2-position": "3",
+            },
+        )
+        response = editor.post(url(edition, "change/"), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        edition.refresh_from_db()
+        assert edition.intro == "Nieuwe inleiding van de redactie."
+        assert [i.article.headline for i in edition.items.all()] == [
+            "Eerste bericht",
+            "Derde bericht",
+        ]
+
+    def test_the_change_page_shows_previews_actions_and_progress(self, editor, edition):
+        html = editor.get(url(edition, "change/")).content.decode()
+        assert "Voorbeeld HTML" in html and "Voorbeeld platte tekst" in html
+        assert "Stuur mij een test" in html and "Nu verzenden" in html
+
+    def test_previews_show_both_parts(self, editor, edition):
+        html = editor.get(url(edition, "preview/html/"))
+        text = editor.get(url(edition, "preview/text/"))
+        assert "Eerste bericht" in html.content.decode()
+        assert text["Content-Type"].startswith("text/plain")
+        assert "Eerste bericht" in text.content.decode()
+
+    def test_an_editor_sends_a_test_to_themselves(self, editor, edition):
+        response = editor.post(url(edition, "actions/test/"), follow=True)
+        assert "Test verstuurd naar eva@kopij.test" in response.content.decode()
+        (message,) = mail.outbox
+        assert message.to == ["eva@kopij.test"]
+        assert message.subject.startswith("[Test]")
+        assert Edition.objects.get().status == "scheduled"
+
+    def test_hold_and_schedule_again(self, editor, edition):
+        editor.post(url(edition, "actions/hold/"))
+        assert Edition.objects.get().status == "held"
+        editor.post(url(edition, "actions/schedule/"))
+        assert Edition.objects.get().status == "scheduled"
+
+    def test_send_now_starts_the_send_and_the_page_shows_progress(
+        self, editor, edition, django_capture_on_commit_callbacks
+    ):
+        SubscriberFactory.create_batch(3)
+        with django_capture_on_commit_callbacks(execute=True):
+            editor.post(url(edition, "actions/send/"))
+        edition.refresh_from_db()
+        assert edition.status == "sent"  # tasks run eagerly in tests
+        assert len(mail.outbox) == 3
+        html = editor.get(url(edition, "change/")).content.decode()
+        assert "Verzending naar 3 abonnees is gestart." in html
+        assert "Verzonden 3 van 3 · mislukt 0 · resterend 0" in html
+
+    def test_send_now_with_an_unpublished_article_shows_the_reason(self, editor, edition):
+        Article.objects.filter(headline="Tweede").update(status=Article.Status.UNPUBLISHED)
+        response = editor.post(url(edition, "actions/send/"), follow=True)
+        assert "Niet meer gepubliceerd: “Tweede”" in response.content.decode()
+        assert Edition.objects.get().status == "scheduled"
+
+    def test_pause_and_resume(self, editor, edition, django_capture_on_commit_callbacks):
+        Edition.objects.filter(pk=edition.pk).update(
+            status="sending", send_started_at=timezone.now()
+        )
+        editor.post(url(edition, "actions/pause/"))
+        assert Edition.objects.get().status == "paused"
+        with django_capture_on_commit_callbacks(execute=True):
+            editor.post(url(edition, "actions/resume/"))
+        assert Edition.objects.get().status == "sent"  # resumed and, eagerly, finished
+
+    def test_a_sent_edition_is_read_only(self, editor, edition):
+        Edition.objects.filter(pk=edition.pk).update(status="sent")
+        response = editor.post(url(edition, "change/"), inline_form(edition, subject="Anders"))
+        assert response.status_code == 403
+        assert Edition.objects.get().subject == edition.subject
+
+    def test_a_failing_test_send_is_a_message_not_a_500(
+        self, editor, edition, settings, closed_port
+    ):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+        settings.EMAIL_USE_TLS = False
+        response = editor.post(url(edition, "actions/test/"), follow=True)
+        assert response.status_code == 200
+        assert "De test kon niet worden verstuurd" in response.content.decode()
+
+
+class TestRefusals:
+    def test_a_reporter_cannot_send(self, client, edition):
+        client.force_login(UserFactory(username="victor", role=VERSLAGGEVER))
+        assert client.post(url(edition, "actions/send/")).status_code == 403
+        assert Edition.objects.get().status == "scheduled"
+
+    def test_actions_need_post(self, editor, edition):
+        assert editor.get(url(edition, "actions/send/")).status_code == 405
+
+    def test_an_unknown_action_or_edition_is_404(self, editor, edition):
+        assert editor.post(url(edition, "actions/explode/")).status_code == 404
+        assert editor.post("/admin/newsletters/edition/999999/actions/send/").status_code == 404
+
+    def test_an_editor_without_an_email_address_gets_a_clear_message(self, client, edition):
+        client.force_login(UserFactory(username="zonder", email="", role=EINDREDACTEUR))
+        response = client.post(url(edition, "actions/test/"), follow=True)
+        assert "Uw account heeft geen e-mailadres voor de test." in response.content.decode()
+        assert mail.outbox == []

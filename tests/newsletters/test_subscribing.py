@@ -1,0 +1,265 @@
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from newsletters import services
+from newsletters.models import CONSENT_TEXT_VERSION, ConsentRecord, Subscriber
+from newsletters.tokens import confirm_token, unsubscribe_token
+from tests.factories import ArticleFactory, SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+@pytest.fixture
+def sign_up(django_capture_on_commit_callbacks):
+    """Post the sign-up form like a browser, running what the view queued on commit."""
+
+    def post(client, email="Lezer@Voorbeeld.nl ", source="/buitenland/iets/", **headers):
+        data = {"email": email, "source": source}
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/nieuwsbrief/aanmelden/", data, **{**SAME_ORIGIN, **headers})
+
+    return post
+
+
+def confirm_link(message) -> str:
+    return re.search(r"http://testserver(/nieuwsbrief/bevestigen/[^/\s]+/)", message.body)[1]
+
+
+class TestSignup:
+    def test_it_stores_a_normalised_address_with_a_consent_record_and_mails_a_link(
+        self, client, sign_up
+    ):
+        response = sign_up(client)
+        assert response.status_code == 302
+        assert response["Location"] == "/nieuwsbrief/aangemeld/"
+        subscriber = Subscriber.objects.get()
+        assert (subscriber.email, subscriber.status) == ("lezer@voorbeeld.nl", "pending")
+        consent = subscriber.consents.get()
+        assert consent.source == "/buitenland/iets/"
+        assert consent.text_version == CONSENT_TEXT_VERSION
+        assert consent.mail_sent_at is not None and consent.confirmed_at is None
+        assert len(mail.outbox) == 1
+        assert mail.outbox[0].to == ["lezer@voorbeeld.nl"]
+        assert "Bevestig uw aanmelding" in mail.outbox[0].subject
+        assert "/nieuwsbrief/bevestigen/" in mail.outbox[0].body
+
+    def test_the_pending_page_reveals_nothing_about_the_address(self, client, sign_up):
+        SubscriberFactory(email="bekend@voorbeeld.nl")
+        known = client.get(sign_up(client, email="bekend@voorbeeld.nl")["Location"])
+        new = client.get(sign_up(client, email="nieuw@voorbeeld.nl")["Location"])
+        assert known.content == new.content
+        assert "Kijk in uw mailbox" in known.content.decode()
+
+    def test_a_confirmed_subscriber_gets_no_mail_when_signing_up_again(self, client, sign_up):
+        SubscriberFactory(email="bekend@voorbeeld.nl")
+        sign_up(client, email=" BEKEND@voorbeeld.nl")
+        assert mail.outbox == []
+        assert Subscriber.objects.get().status == "confirmed"
+
+    def test_signing_up_twice_within_an_hour_sends_one_mail(self, client, sign_up):
+        sign_up(client)
+        sign_up(client)
+        assert len(mail.outbox) == 1
+        assert ConsentRecord.objects.count() == 1
+
+    def test_signing_up_again_after_an_hour_sends_a_new_mail(self, client, sign_up):
+        sign_up(client)
+        with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+            sign_up(client)
+        assert len(mail.outbox) == 2
+
+    @pytest.mark.parametrize(
+        "email",
+        ["", "geen-adres", "a@b", "<script>alert(1)</script>@x.nl", "x" * 250 + "@voorbeeld.nl"],
+    )
+    def test_it_refuses_invalid_or_oversize_addresses_with_a_dutch_message(
+        self, client, email, sign_up
+    ):
+        response = sign_up(client, email=email)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "e-mailadres" in html
+        assert "<script>alert" not in html
+        assert Subscriber.objects.count() == 0
+
+    def test_a_foreign_source_is_not_recorded(self, client, sign_up):
+        sign_up(client, source="//evil.example/")
+        assert ConsentRecord.objects.get().source == ""
+
+    def test_a_post_without_origin_headers_is_refused_like_missing_csrf(self, client):
+        response = client.post("/nieuwsbrief/aanmelden/", {"email": "a@voorbeeld.nl"})
+        assert response.status_code == 403
+        assert Subscriber.objects.count() == 0
+
+    def test_a_cross_site_post_is_refused(self, client, sign_up):
+        response = sign_up(client, HTTP_SEC_FETCH_SITE="cross-site")
+        assert response.status_code == 403
+
+    def test_get_on_the_signup_action_is_405(self, client):
+        assert client.get("/nieuwsbrief/aanmelden/").status_code == 405
+
+    def test_a_flood_of_signups_is_rate_limited_with_429(self, client, settings, sign_up):
+        settings.NEWSLETTER_SIGNUP_RATE = "3/h"
+        codes = [sign_up(client, email=f"lezer{i}@voorbeeld.nl").status_code for i in range(5)]
+        assert codes == [302, 302, 302, 429, 429]
+        assert Subscriber.objects.count() == 3
+
+    def test_the_signup_page_shows_the_form_and_the_archive_link(self, client):
+        html = client.get("/nieuwsbrief/").content.decode()
+        assert "Kopij in uw mailbox?" in html
+        assert 'action="/nieuwsbrief/aanmelden/"' in html
+        assert 'href="/nieuwsbrief/archief/"' in html
+
+
+class TestArticleBlock:
+    def test_the_article_page_carries_the_signup_block_without_a_csrf_token(self, client):
+        article = ArticleFactory()
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "Kopij in uw mailbox?" in html
+        assert "Ontvang onze wekelijkse nieuwsbrief om op de hoogte te blijven." in html
+        assert 'action="/nieuwsbrief/aanmelden/"' in html
+        assert f'name="source" value="{article.get_absolute_url()}"' in html
+        assert "csrfmiddlewaretoken" not in html
+
+
+class TestConfirm:
+    @pytest.fixture
+    def consent(self, client, sign_up):
+        sign_up(client)
+        return ConsentRecord.objects.get()
+
+    def test_opening_the_link_only_shows_a_button(self, client, consent):
+        response = client.get(confirm_link(mail.outbox[0]))
+        assert response.status_code == 200
+        assert "Aanmelding bevestigen" in response.content.decode()
+        assert Subscriber.objects.get().status == "pending"
+        assert client.head(confirm_link(mail.outbox[0])).status_code == 200
+        assert Subscriber.objects.get().status == "pending"
+
+    def test_the_post_confirms_and_records_the_time(self, client, consent):
+        response = client.post(confirm_link(mail.outbox[0]))
+        assert response["Location"] == "/nieuwsbrief/bevestigd/"
+        subscriber = Subscriber.objects.get()
+        consent.refresh_from_db()
+        assert subscriber.status == "confirmed"
+        assert subscriber.confirmed_at == consent.confirmed_at is not None
+
+    @pytest.mark.parametrize("token", ["abc", "MQ:1abc:fake", "x" * 500])
+    def test_a_tampered_token_is_a_clear_400(self, client, consent, token):
+        response = client.post(f"/nieuwsbrief/bevestigen/{token}/")
+        assert response.status_code == 400
+        assert "Deze link werkt niet meer" in response.content.decode()
+        assert Subscriber.objects.get().status == "pending"
+
+    def test_an_expired_token_is_a_clear_400(self, client, consent):
+        link = confirm_link(mail.outbox[0])
+        with time_machine.travel(timezone.now() + timedelta(days=8)):
+            response = client.post(link)
+        assert response.status_code == 400
+        assert Subscriber.objects.get().status == "pending"
+
+    def test_a_token_for_an_unknown_consent_is_a_400(self, client):
+        response = client.post(f"/nieuwsbrief/bevestigen/{confirm_token(987654)}/")
+        assert response.status_code == 400
+
+    def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(self, client, consent):
+        link = confirm_link(mail.outbox[0])
+        client.post(link)
+        services.subscriber_unsubscribe(subscriber=consent.subscriber)
+        client.post(link)
+        assert Subscriber.objects.get().status == "unsubscribed"
+
+
+class TestUnsubscribe:
+    @pytest.fixture
+    def subscriber(self):
+        return SubscriberFactory()
+
+    def url(self, subscriber):
+        return f"/nieuwsbrief/afmelden/{unsubscribe_token(subscriber.pk)}/"
+
+    def test_the_rfc8058_one_click_post_unsubscribes_without_cookies_or_csrf(self, subscriber):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(
+            self.url(subscriber),
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code == 200
+        subscriber.refresh_from_db()
+        assert subscriber.status == "unsubscribed" and subscriber.unsubscribed_at is not None
+
+    def test_get_and_head_change_nothing(self, client, subscriber):
+        assert client.get(self.url(subscriber)).status_code == 200
+        assert client.head(self.url(subscriber)).status_code == 200
+        subscriber.refresh_from_db()
+        assert subscriber.status == "confirmed"
+
+    def test_the_page_button_posts_the_one_click_body(self, client, subscriber):
+        html = client.get(self.url(subscriber)).content.decode()
+        assert 'name="List-Unsubscribe" value="One-Click"' in html
+
+    @pytest.mark.parametrize("body", ["", "List-Unsubscribe=Yes", "unsubscribe=1"])
+    def test_a_post_with_a_wrong_body_is_a_400_and_changes_nothing(self, client, subscriber, body):
+        response = client.post(
+            self.url(subscriber), body, content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code == 400
+        subscriber.refresh_from_db()
+        assert subscriber.status == "confirmed"
+
+    def test_a_tampered_token_is_a_400(self, client, subscriber):
+        token = unsubscribe_token(subscriber.pk).replace(str(subscriber.pk), "999", 1)
+        response = client.post(f"/nieuwsbrief/afmelden/{token}/", {"List-Unsubscribe": "One-Click"})
+        assert response.status_code == 400
+        subscriber.refresh_from_db()
+        assert subscriber.status == "confirmed"
+
+    def test_a_token_for_an_unknown_subscriber_is_a_400(self, client):
+        url = f"/nieuwsbrief/afmelden/{unsubscribe_token(424242)}/"
+        assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 400
+
+    def test_put_is_405(self, client, subscriber):
+        assert client.put(self.url(subscriber)).status_code == 405
+
+    def test_an_unsubscribed_reader_can_subscribe_again_through_the_double_opt_in(
+        self, client, subscriber, sign_up
+    ):
+        client.post(self.url(subscriber), {"List-Unsubscribe": "One-Click"})
+        sign_up(client, email=subscriber.email)
+        subscriber.refresh_from_db()
+        assert subscriber.status == "unsubscribed"
+        client.post(confirm_link(mail.outbox[-1]))
+        subscriber.refresh_from_db()
+        assert subscriber.status == "confirmed"
+        assert subscriber.consents.filter(confirmed_at__isnull=False).count() == 1
+
+
+class TestPurge:
+    def test_unconfirmed_signups_older_than_a_week_are_purged(self, client, sign_up):
+        sign_up(client, email="oud@voorbeeld.nl")
+        SubscriberFactory(email="bevestigd@voorbeeld.nl")
+        with time_machine.travel(timezone.now() + timedelta(days=6)):
+            sign_up(client, email="recent@voorbeeld.nl")
+        with time_machine.travel(timezone.now() + timedelta(days=7, hours=1)):
+            assert services.purge_unconfirmed_signups() == 1
+        assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+            "bevestigd@voorbeeld.nl",
+            "recent@voorbeeld.nl",
+        ]
+
+    def test_a_stale_retry_of_an_unsubscribed_reader_is_forgotten_but_the_reader_kept(self):
+        subscriber = SubscriberFactory(status="unsubscribed")
+        services.subscriber_signup(email=subscriber.email)
+        with time_machine.travel(timezone.now() + timedelta(days=8)):
+            services.purge_unconfirmed_signups()
+        assert Subscriber.objects.filter(pk=subscriber.pk).exists()
+        assert not ConsentRecord.objects.exists()
