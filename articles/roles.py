@@ -50,3 +50,27 @@ def sync_roles(group_model, permission_model) -> None:
             for codename in codenames
         ]
         group.permissions.set(permissions)
+
+
+def grant_app_permissions(apps, *, app_label: str, role_permissions: dict[str, list[str]]) -> None:
+    """Add one app's permissions to the roles, from that app's data migration.
+
+    Each app freezes its own list in its migration, so later changes to the roles
+    never rewrite what an earlier migration granted.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; the groups need them now.
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, codenames in role_permissions.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.add(
+            *permission_model.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        )

@@ -1,4 +1,5 @@
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -100,17 +101,20 @@ class SmtpSink:
         ]
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django's SMTP backend points at it."""
+def free_port() -> int:
     import socket
-
-    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = SmtpSink()
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving_smtp(sink, settings):
+    """Run `sink` as a real SMTP server (aiosmtpd) and point Django's SMTP backend at it."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -120,3 +124,10 @@ def smtp_server(settings):
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 collecting what it is sent."""
+    with serving_smtp(SmtpSink(), settings) as sink:
+        yield sink

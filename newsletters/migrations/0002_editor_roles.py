@@ -1,4 +1,3 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from articles import roles
@@ -22,18 +21,7 @@ ROLE_PERMISSIONS = {
 
 
 def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    app_config = apps.get_app_config("newsletters")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="newsletters", codename__in=codenames)
-        )
+    roles.grant_app_permissions(apps, app_label="newsletters", role_permissions=ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

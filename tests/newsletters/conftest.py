@@ -1,9 +1,6 @@
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.conftest import SmtpSink
+from tests.conftest import SmtpSink, free_port, serving_smtp
 
 
 class PickySink(SmtpSink):
@@ -32,24 +29,11 @@ class PickySink(SmtpSink):
 @pytest.fixture
 def mail_server(settings):
     """Like the shared smtp_server fixture, with PickySink's extra powers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = PickySink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
     settings.EMAIL_TIMEOUT = 5
-    try:
+    with serving_smtp(PickySink(), settings) as sink:
         yield sink
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
 def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
