@@ -60,8 +60,11 @@ class FieldDiff:
 
 
 def _byline(authors: list[dict]) -> list[str]:
-    # One token per author: a name is added or removed whole.
-    return [author["name"] for author in authors]
+    # One token per author, so a name is added or removed whole; "·" keeps them apart.
+    tokens: list[str] = []
+    for author in authors:
+        tokens.extend(["·", author["name"]] if tokens else [author["name"]])
+    return tokens
 
 
 def _photo(photo: dict | None) -> list[str]:
