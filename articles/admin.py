@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
@@ -15,6 +15,7 @@ from .diff import compare
 from .forms import ArticleAdminForm, ImageAdminForm, InlineImageFormSet, RestoreForm
 from .imaging import image_queue_renditions
 from .models import Article, ArticleRedirect, Author, Image, InlineImage, Revision, Section
+from .views import preview_context
 
 
 @admin.register(Section)
@@ -176,6 +177,8 @@ class ArticleAdmin(admin.ModelAdmin):
         # The authors were saved with the revision by services.article_save.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        # The inline images are saved only now: the revision keeps them too.
+        services.revision_record_related(article=form.instance)
 
     # Revisions, diffs, restores and previews.
 
@@ -211,7 +214,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def _article_for(self, request, object_id) -> Article:
-        article = get_object_or_404(Article.objects.select_related("section"), pk=object_id)
+        article = get_object_or_404(
+            Article.objects.select_related("section", "lead_image"), pk=object_id
+        )
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
@@ -279,7 +284,7 @@ class ArticleAdmin(admin.ModelAdmin):
         form = RestoreForm(request.POST or None, article=article)
         if request.method == "POST" and form.is_valid():
             try:
-                services.revision_restore(
+                restored = services.revision_restore(
                     revision=revision,
                     by=request.user,
                     kind=form.cleaned_data["change_kind"],
@@ -287,10 +292,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
             except services.StaleEdit:
                 messages.error(request, _("Someone else saved this article just now."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
             else:
                 messages.success(
                     request, _("Revision %(number)s is live again.") % {"number": revision.number}
                 )
+                self._warn_about_missing(request, restored)
             return redirect("admin:articles_article_revisions", object_id=article.pk)
         status = 400 if request.method == "POST" else 200
         context = self._context(
@@ -305,17 +313,38 @@ class ArticleAdmin(admin.ModelAdmin):
             request, "admin/articles/article/restore.html", context, status=status
         )
 
+    @staticmethod
+    def _warn_about_missing(request, restored: services.Restored) -> None:
+        if restored.missing_authors:
+            messages.warning(
+                request,
+                _(
+                    "These authors have been deleted since, so they are not back in the byline:"
+                    " %(names)s."
+                )
+                % {"names": ", ".join(restored.missing_authors)},
+            )
+        if restored.missing_photos:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d photo of this revision was deleted and could not come back.",
+                    "%(count)d photos of this revision were deleted and could not come back.",
+                    restored.missing_photos,
+                )
+                % {"count": restored.missing_photos},
+            )
+
     @method_decorator(require_safe)
     def preview_view(self, request, object_id, revision_id=None):
         article = self._article_for(request, object_id)
+        revision = None
         if revision_id is not None:
             revision = get_object_or_404(
                 Revision.objects.select_related("section"), pk=revision_id, article=article
             )
-            revision.apply_to(article)
-        return TemplateResponse(
-            request, "articles/article_detail.html", {"article": article, "preview": True}
-        )
+        shown = services.article_preview(article=article, revision=revision)
+        return TemplateResponse(request, "articles/article_detail.html", preview_context(shown))
 
 
 @admin.register(ArticleRedirect)

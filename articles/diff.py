@@ -59,11 +59,57 @@ class FieldDiff:
     changed: bool
 
 
+def _byline(authors: list[dict]) -> list[str]:
+    # One token per author, so a name is added or removed whole; "·" keeps them apart.
+    tokens: list[str] = []
+    for author in authors:
+        tokens.extend(["·", author["name"]] if tokens else [author["name"]])
+    return tokens
+
+
+def _photo(photo: dict | None) -> list[str]:
+    if photo is None:
+        return []
+    tokens = [_("photo %(number)s:") % {"number": photo["id"]}, *_words(photo["alt"])]
+    for text in (photo["caption"], photo["credit"]):
+        if text:
+            tokens.extend(["·", *_words(text)])
+    return tokens
+
+
+def _placements(inline: list[dict]) -> list[str]:
+    tokens: list[str] = []
+    for photo in inline:
+        if tokens:
+            tokens.append(PARAGRAPH)
+        where = _("after paragraph %(number)s,") % {"number": photo["after_paragraph"]}
+        tokens.extend([*_words(str(where)), *_photo(photo)])
+    return tokens
+
+
 def compare(old, new) -> list[FieldDiff]:
-    """Headline, lede and body of two revisions (or an article), word by word."""
+    """Two revisions (or a revision and the article), word by word.
+
+    Headline, lede and body always; the byline and photos only when they differ, and photos
+    only when both sides kept them (old revisions did not).
+    """
+    before, after = old.snapshot(), new.snapshot()
     fields = [
-        (_("Headline"), _words(old.headline), _words(new.headline)),
-        (_("Lede"), _words(old.lede), _words(new.lede)),
-        (_("Body"), body_words(old.body), body_words(new.body)),
+        (_("Headline"), _words(before["headline"]), _words(after["headline"])),
+        (_("Lede"), _words(before["lede"]), _words(after["lede"])),
+        (_("Body"), body_words(before["body"]), body_words(after["body"])),
     ]
-    return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in fields]
+    diffs = [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in fields]
+    if before["authors"] != after["authors"]:
+        a, b = _byline(before["authors"]), _byline(after["authors"])
+        diffs.append(FieldDiff(_("Authors"), word_diff(a, b), True))
+    if before["images"] is None or after["images"] is None:
+        return diffs
+    for label, key, tokens in (
+        (_("Lead image"), "lead", _photo),
+        (_("Photos in the body"), "inline", _placements),
+    ):
+        if before["images"][key] != after["images"][key]:
+            a, b = tokens(before["images"][key]), tokens(after["images"][key])
+            diffs.append(FieldDiff(label, word_diff(a, b), True))
+    return diffs

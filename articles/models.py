@@ -1,3 +1,4 @@
+import copy
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from .images import Image, InlineImage  # noqa: F401  (registers the image models)
+from .images import Image, InlineImage
 from .querysets import ArticleQuerySet
 from .richtext import BODY_EXTENSIONS, count_words, sanitize_body
 
@@ -236,7 +237,18 @@ class Article(models.Model):
             "slug": self.slug,
             "lede": self.lede,
             "body": self.body,
-            "author_names": [a.name for a in self.authors.all()] if self.pk else [],
+            "authors": [{"id": a.pk, "name": a.name} for a in self.authors.all()]
+            if self.pk
+            else [],
+            "images": {
+                "lead": photo_snapshot(self.lead_image) if self.lead_image_id else None,
+                "inline": [
+                    {**photo_snapshot(inline.image), "after_paragraph": inline.after_paragraph}
+                    for inline in self.inline_images.select_related("image")
+                ]
+                if self.pk
+                else [],
+            },
             "status": self.status,
             "published_at": self.published_at,
             "reading_time": self.reading_time,
@@ -314,6 +326,11 @@ class Article(models.Model):
         return [image for image in images if not image.is_publishable]
 
 
+def photo_snapshot(image: Image) -> dict:
+    """A photo as a revision keeps it: which one, and the texts readers saw with it."""
+    return {"id": image.pk, "alt": image.alt, "caption": image.caption, "credit": image.credit}
+
+
 class ArticleRedirect(models.Model):
     """An old URL of an article, answered with a permanent redirect."""
 
@@ -382,7 +399,11 @@ class Revision(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, db_index=False)
     lede = models.TextField(_("lede"))
     body = models.TextField(_("body"), blank=True)
-    author_names = models.JSONField(_("authors"), default=list, blank=True)
+    # [{"id": 3, "name": "Anne de Vries"}, …] in byline order; the name outlives the author.
+    authors = models.JSONField(_("authors"), default=list, blank=True)
+    # {"lead": photo or None, "inline": [photo with "after_paragraph", …]}, each photo as
+    # photo_snapshot() keeps it; NULL for revisions saved before photos were kept.
+    images = models.JSONField(_("photos"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Article.Status.choices)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"))
@@ -403,6 +424,10 @@ class Revision(models.Model):
     def is_public(self) -> bool:
         return self.kind in self.Kind.public()
 
+    def snapshot(self) -> dict:
+        """The kept fields, in the shape Article.snapshot() gives them."""
+        return {name: getattr(self, name) for name in SNAPSHOT_FIELDS}
+
     def apply_to(self, article: Article) -> Article:
         """Put this revision's text and place back into `article` (not saved)."""
         article.section = self.section
@@ -410,6 +435,68 @@ class Revision(models.Model):
         article.lede, article.body = self.lede, self.body
         article.reading_time = self.reading_time
         return article
+
+    def existing_authors(self) -> list[Author]:
+        """The authors of this revision that still exist, in byline order."""
+        ids = [author["id"] for author in self.authors if author.get("id") is not None]
+        found = Author.objects.in_bulk(ids) if ids else {}
+        return [found[pk] for pk in ids if pk in found]
+
+    def missing_author_names(self, authors: list[Author]) -> list[str]:
+        """Names in this revision's byline that are not among `authors` (deleted since)."""
+        kept = {author.pk for author in authors}
+        return [author["name"] for author in self.authors if author.get("id") not in kept]
+
+    def photos(self, *, as_shown: bool) -> "RevisionPhotos | None":
+        """The lead image and (unsaved) inline placements of this revision; None if not kept.
+
+        Photos deleted since are left out and counted. `as_shown` puts back the alt text,
+        caption and credit readers saw then, for a preview: never save those images.
+        """
+        if self.images is None:
+            return None
+        lead, inline = self.images["lead"], self.images["inline"]
+        kept = [photo for photo in [lead, *inline] if photo]
+        found = Image.objects.in_bulk([photo["id"] for photo in kept]) if kept else {}
+
+        def image(photo: dict) -> Image | None:
+            if photo is None or photo["id"] not in found:
+                return None
+            image = found[photo["id"]]
+            if as_shown:
+                image = copy.copy(image)
+                image.alt, image.caption = photo["alt"], photo["caption"]
+                image.credit = photo["credit"]
+            return image
+
+        placements = [
+            InlineImage(image=image(photo), after_paragraph=photo["after_paragraph"])
+            for photo in inline
+            if photo["id"] in found
+        ]
+        missing = sum(1 for photo in kept if photo["id"] not in found)
+        return RevisionPhotos(lead=image(lead), inline=placements, missing=missing)
+
+
+@dataclass(frozen=True)
+class RevisionPhotos:
+    lead: Image | None
+    inline: list[InlineImage]
+    missing: int
+
+
+SNAPSHOT_FIELDS = [
+    "section_id",
+    "headline",
+    "slug",
+    "lede",
+    "body",
+    "authors",
+    "images",
+    "status",
+    "published_at",
+    "reading_time",
+]
 
 
 class JobRun(models.Model):

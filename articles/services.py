@@ -1,5 +1,6 @@
 """Writes to articles: saves that become revisions, restores, publication and preview links."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .diff import FieldDiff, compare
-from .models import Article, Author, Change, JobRun, Revision
+from .models import Article, Author, Change, InlineImage, JobRun, Revision
 
 PREVIEW_SALT = "articles.preview"
 PUBLISH_DUE_JOB = "articles.publish_due"
@@ -80,22 +81,74 @@ def article_save(
         article.authors.set(authors)
     change = Change(kind=kind if stored is not None and stored.was_out else "", note=note, by=by)
     article.save(change=change)
-    revision = article.revisions.get(number=article.revision_number)
     if stored is None and authors:
         article.authors.set(authors)
-        revision.author_names = [a.name for a in authors]
-        revision.save(update_fields=["author_names"])
+        return revision_record_related(article=article)
+    return article.revisions.get(number=article.revision_number)
+
+
+def revision_record_related(*, article: Article) -> Revision:
+    """Keep the authors and photos saved after the article row in its newest revision.
+
+    A new article gets its authors, and any article its inline images, only once its row
+    is saved; this runs in the same transaction, so the revision is complete when committed.
+    """
+    revision = article.revisions.get(number=article.revision_number)
+    snapshot = article.snapshot()
+    revision.authors, revision.images = snapshot["authors"], snapshot["images"]
+    revision.save(update_fields=["authors", "images"])
     return revision
 
 
+@dataclass(frozen=True)
+class Restored:
+    revision: Revision
+    # What the old revision showed that has been deleted since, so could not come back.
+    missing_authors: list[str]
+    missing_photos: int
+
+
 @transaction.atomic
-def revision_restore(*, revision: Revision, by, kind: str = "", note: str = "") -> Revision:
-    """Make `revision`'s text the live version again, as a new revision."""
+def revision_restore(*, revision: Revision, by, kind: str = "", note: str = "") -> Restored:
+    """Make `revision`'s text, authors and photos the live version again, as a new revision.
+
+    Revisions saved before photos were kept leave the current photos as they are.
+    """
     article = Article.objects.get(pk=revision.article_id)
     revision.apply_to(article)
+    authors = revision.existing_authors()
+    photos = revision.photos(as_shown=False)
+    if photos is not None:
+        article.lead_image = photos.lead
+        inline = [placement.image for placement in photos.inline]
+        visible = article.status in Article.Status.reader_visible()
+        if visible and article.images_missing_alt_or_credit(inline_images=inline):
+            raise ValidationError(
+                _(
+                    "A photo of this revision has no alt text or credit any more. Add them to"
+                    " the photo before restoring this revision of a published article."
+                ),
+                code="image_not_publishable",
+            )
     note = note or _("Restored revision %(number)s.") % {"number": revision.number}
-    return article_save(
-        article=article, by=by, kind=kind, note=note, expected_revision=article.revision_number
+    saved = article_save(
+        article=article,
+        by=by,
+        kind=kind,
+        note=note,
+        expected_revision=article.revision_number,
+        authors=authors,
+    )
+    if photos is not None:
+        article.inline_images.all().delete()
+        for placement in photos.inline:
+            placement.article = article
+        InlineImage.objects.bulk_create(photos.inline)
+        saved = revision_record_related(article=article)
+    return Restored(
+        revision=saved,
+        missing_authors=revision.missing_author_names(authors),
+        missing_photos=photos.missing if photos is not None else 0,
     )
 
 
@@ -133,17 +186,43 @@ def preview_token(*, article: Article, revision: Revision | None = None) -> str:
     return signing.dumps(value, salt=PREVIEW_SALT, compress=True)
 
 
-def article_from_preview_token(*, token: str) -> Article:
-    """The article (or revision of it) a preview token shows.
+@dataclass(frozen=True)
+class Preview:
+    """An article as readers would see it: live, or as one of its revisions was."""
 
-    Raises signing.BadSignature (also for expired tokens) or Article.DoesNotExist.
+    article: Article
+    # Author objects, or a revision's {"id", "name"} entries: the byline only needs names.
+    authors: list
+    inline_images: list[InlineImage]
+
+
+def article_preview(*, article: Article, revision: Revision | None = None) -> Preview:
+    """What a preview shows; with a revision, its text, byline and photos (not saved)."""
+    if revision is None:
+        inline = list(article.inline_images.select_related("image"))
+        return Preview(article=article, authors=list(article.authors.all()), inline_images=inline)
+    revision.apply_to(article)
+    photos = revision.photos(as_shown=True)
+    if photos is None:
+        # Saved before photos were kept: the current photos are the best guess.
+        inline = list(article.inline_images.select_related("image"))
+    else:
+        article.lead_image, inline = photos.lead, photos.inline
+    return Preview(article=article, authors=revision.authors, inline_images=inline)
+
+
+def preview_from_token(*, token: str) -> Preview:
+    """What a preview token shows: an article, or a revision of it.
+
+    Raises signing.BadSignature (also for expired tokens), Article.DoesNotExist or
+    Revision.DoesNotExist.
     """
     max_age = timedelta(hours=settings.PREVIEW_LINK_HOURS)
     value = signing.loads(token, salt=PREVIEW_SALT, max_age=max_age)
     if not isinstance(value, dict) or not isinstance(value.get("a"), int):
         raise signing.BadSignature("malformed preview token")
     article = Article.objects.for_detail().get(pk=value["a"])
+    revision = None
     if value.get("r") is not None:
         revision = article.revisions.select_related("section").get(number=value["r"])
-        revision.apply_to(article)
-    return article
+    return article_preview(article=article, revision=revision)

@@ -111,10 +111,12 @@ def article_detail(request, section_slug: str, slug: str):
     if not_modified is not None:
         return _public(not_modified)
 
+    authors = article.authors.all()
     context = {
         "article": article,
+        "authors": authors,
         "inline_images": inline_images,
-        "structured_data": news_article(article, article.authors.all()),
+        "structured_data": news_article(article, authors),
     }
     response = render(request, "articles/article_detail.html", context)
     response["ETag"] = etag
@@ -167,15 +169,24 @@ def article_changes(request, section_slug: str, slug: str):
 def preview(request, token: str):
     """A shared preview link: works without an account, expires, and is never indexed."""
     try:
-        article = services.article_from_preview_token(token=token)
+        shown = services.preview_from_token(token=token)
     except signing.SignatureExpired:
         return _not_indexed(
             render(request, "articles/preview_invalid.html", {"expired": True}, status=410)
         )
     except (signing.BadSignature, Article.DoesNotExist, Revision.DoesNotExist):
         return _not_indexed(render(request, "articles/preview_invalid.html", status=404))
-    context = {"article": article, "inline_images": _inline_images(article), "preview": True}
-    return _not_indexed(render(request, "articles/article_detail.html", context))
+    return _not_indexed(render(request, "articles/article_detail.html", preview_context(shown)))
+
+
+def preview_context(shown: services.Preview) -> dict:
+    """The article page's context for a preview (never cached, never indexed)."""
+    return {
+        "article": shown.article,
+        "authors": shown.authors,
+        "inline_images": shown.inline_images,
+        "preview": True,
+    }
 
 
 def _not_indexed(response):

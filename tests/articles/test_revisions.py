@@ -119,7 +119,7 @@ def test_restoring_a_revision_makes_a_new_revision(published, editor):
     first = published.revisions.get(number=1)
     restored = services.revision_restore(
         revision=first, by=editor, kind="correction", note="Oude kop terug."
-    )
+    ).revision
     published.refresh_from_db()
     assert published.headline == original_headline
     assert (restored.number, restored.kind, published.revisions.count()) == (3, "correction", 3)
@@ -151,7 +151,7 @@ def test_a_new_article_keeps_its_authors_in_the_first_revision(editor):
     author = AuthorFactory(name="Anne de Vries")
     article = Article(section=SectionFactory(), headline="Kop", lede="Lede.")
     revision = services.article_save(article=article, by=editor, authors=[author])
-    assert revision.author_names == ["Anne de Vries"]
+    assert revision.authors == [{"id": author.pk, "name": "Anne de Vries"}]
     assert list(article.authors.all()) == [author]
     assert article.created_by == editor
 
