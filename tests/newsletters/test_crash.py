@@ -103,7 +103,7 @@ def crashing_sink(settings, crash_at):
 
 
 @pytest.fixture
-def worker_processes():
+def worker_processes(celery_app):
     """Start worker processes with `start(env)`; every one still running is stopped at the end."""
     started = []
 
@@ -115,6 +115,19 @@ def worker_processes():
     yield start
     for worker in started:
         stop_worker_process(worker)
+    forget_unacked_messages(celery_app)
+
+
+def forget_unacked_messages(app) -> None:
+    """Drop the killed worker's task, which Redis keeps "unacked".
+
+    Redis hands it out again after the visibility timeout (an hour), to whatever
+    test then runs a worker on this broker database.
+    """
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        if hasattr(channel, "unacked_key"):  # the Redis transport
+            channel.client.delete(channel.unacked_key, channel.unacked_index_key)
 
 
 @pytest.mark.parametrize(
