@@ -124,8 +124,8 @@ def forget_unacked_messages(app) -> None:
     Redis hands it out again after the visibility timeout (an hour), to whatever
     test then runs a worker on this broker database.
     """
-    with app.connection_for_write() as connection:
-        channel = connection.default_channel
+    with app.connection_for_write() as broker:
+        channel = broker.default_channel
         if hasattr(channel, "unacked_key"):  # the Redis transport
             channel.client.delete(channel.unacked_key, channel.unacked_index_key)
 
