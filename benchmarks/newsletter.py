@@ -13,10 +13,7 @@ prints the ratio (worker rate / smtplib rate). Targets: ratio >= 0.5; peak RSS a
 
 import argparse
 import os
-import secrets
-import signal
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +21,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.worker_process import (  # noqa: E402  (the project root is on the path now)
+    free_port,
+    start_worker_process,
+    stop_worker_process,
+    worker_environment,
+)
 
 
 class CountingSink:
@@ -37,12 +42,6 @@ class CountingSink:
         return "250 OK"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def peak_rss_mb(pid: int) -> float:
     """The process's high-water mark of resident memory (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -52,20 +51,12 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def configure(args, workdir: Path, smtp_port: int) -> dict[str, str]:
-    env = {
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "localhost",
-        "SITE_URL": "https://www.kopij.test",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"),
-        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "EMAIL_USE_TLS": "false",
-        "NEWSLETTER_BATCH_SIZE": str(args.batch_size),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = worker_environment(
+        database_url=os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"),
+        broker_url=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        smtp_port=smtp_port,
+        NEWSLETTER_BATCH_SIZE=str(args.batch_size),
+    )
     os.environ.update(env)
     return env
 
@@ -105,26 +96,6 @@ def create_data(n: int):
         EditionItem(edition=edition, article=a, position=i) for i, a in enumerate(articles)
     )
     return edition
-
-
-def start_worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "newsroom",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
 
 
 def send_with_worker(edition, worker: subprocess.Popen, n: int) -> tuple[float, float]:
@@ -188,7 +159,6 @@ def main() -> None:
     controller.start()
     with tempfile.TemporaryDirectory(prefix="kopij-bench-") as workdir:
         env = configure(args, Path(workdir), port)
-        sys.path.insert(0, str(ROOT))
         import django
 
         django.setup()
@@ -196,12 +166,11 @@ def main() -> None:
 
         app.control.purge()
         edition = create_data(args.subscribers)
-        worker = start_worker(env)
+        worker = start_worker_process(env)
         try:
             worker_rate, peak_mb = send_with_worker(edition, worker, args.subscribers)
         finally:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=30)
+            stop_worker_process(worker)
         delivered = sink.count
         plain_rate = send_with_smtplib(edition, port, args.batch_size)
     controller.stop()

@@ -217,8 +217,8 @@ NEWSLETTER_SEND_AFTER_MINUTES = env.int("NEWSLETTER_SEND_AFTER_MINUTES", default
 NEWSLETTER_EDITION_SIZE = env.int("NEWSLETTER_EDITION_SIZE", default=12)
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
 # Deliveries "sending" longer than this are taken as lost in a crash and sent again;
-# it must exceed the time one batch can take.
-NEWSLETTER_SWEEP_AFTER_MINUTES = env.int("NEWSLETTER_SWEEP_AFTER_MINUTES", default=15)
+# it must exceed the time one batch can take. Fractions are allowed (the crash test uses seconds).
+NEWSLETTER_SWEEP_AFTER_MINUTES = env.float("NEWSLETTER_SWEEP_AFTER_MINUTES", default=15)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 # Transient SMTP errors are retried after this many seconds, doubling each attempt (max 1 h).
 NEWSLETTER_RETRY_SECONDS = env.int("NEWSLETTER_RETRY_SECONDS", default=60)

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from tests.worker_process import free_port
+
 # Playwright runs an event loop in the test thread; Django's ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -44,11 +46,11 @@ def _empty_cache():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, settings):
-    """A real Celery worker thread on the configured broker (Redis in CI), or memory://."""
-    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping)
-    from celery.contrib.testing.worker import start_worker
+def celery_app(transactional_db, settings):
+    """The project's Celery app sending to the configured broker (memory:// without one).
 
+    Tasks go through the broker instead of running eagerly; something must consume them.
+    """
     from newsroom.celery import app
 
     keys = ("broker_url", "task_always_eager", "broker_transport_options")
@@ -61,12 +63,21 @@ def celery_worker(transactional_db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     _forget_broker_connections(app)
     try:
-        # No result backend is configured, so the start-up ping could never be answered.
-        with start_worker(app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
-            yield app
+        yield app
     finally:
         app.conf.update(saved)
         _forget_broker_connections(app)
+
+
+@pytest.fixture
+def celery_worker(celery_app):
+    """A real Celery worker thread on the configured broker (Redis in CI), or memory://."""
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping)
+    from celery.contrib.testing.worker import start_worker
+
+    # No result backend is configured, so the start-up ping could never be answered.
+    with start_worker(celery_app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
+        yield celery_app
 
 
 def _forget_broker_connections(app):
@@ -99,14 +110,6 @@ class SmtpSink:
             email.message_from_bytes(envelope.original_content, policy=email.policy.default)
             for envelope in self.envelopes
         ]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.conftest import SmtpSink, free_port, serving_smtp
+from tests.conftest import SmtpSink, serving_smtp
+from tests.worker_process import free_port
 
 
 class PickySink(SmtpSink):
