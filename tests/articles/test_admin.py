@@ -162,3 +162,11 @@ def test_no_csrf_token_no_change(client):
     )
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_an_admin_page_a_reporter_may_not_open_is_a_dutch_403(reporter):
+    response = reporter.get(reverse("admin:feedback_typoreport_changelist"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Geen toegang" in html
+    assert "Forbidden" not in html
