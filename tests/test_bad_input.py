@@ -193,7 +193,9 @@ def test_a_reader_form_posted_from_elsewhere_is_a_dutch_403(client, site, path, 
 
 
 def test_a_confirmation_posted_without_csrf_token_is_a_dutch_403(site):
-    response = Client(enforce_csrf_checks=True).post(url("/nieuwsbrief/bevestigen/{confirm}/", site))
+    response = Client(enforce_csrf_checks=True).post(
+        url("/nieuwsbrief/bevestigen/{confirm}/", site)
+    )
     assert response.status_code == 403
     assert FORM_REFUSED in response.content.decode()
 
