@@ -1,6 +1,9 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
@@ -104,6 +107,16 @@ class TestCurating:
         assert message.to == ["eva@kopij.test"]
         assert message.subject.startswith("[Test]")
         assert Edition.objects.get().status == "scheduled"
+
+    def test_the_demo_editor_of_make_run_can_send_a_test_to_themselves(
+        self, client, edition, monkeypatch
+    ):
+        monkeypatch.setenv("DEMO_PASSWORD", "demo-wachtwoord-123")
+        call_command("demo_accounts", stdout=StringIO())
+        assert client.login(username="eindredacteur", password="demo-wachtwoord-123")
+        response = client.post(url(edition, "actions/test/"), follow=True)
+        (message,) = mail.outbox
+        assert f"Test verstuurd naar {message.to[0]}" in response.content.decode()
 
     def test_hold_and_schedule_again(self, editor, edition):
         editor.post(url(edition, "actions/hold/"))
