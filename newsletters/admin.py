@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
+from .forms import EditionAdminForm
 from .mail import render_edition
 from .models import ConsentRecord, Delivery, Edition, EditionItem, Subscriber
 from .selectors import edition_progress
@@ -34,6 +35,7 @@ class EditionItemInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
+    form = EditionAdminForm
     change_form_template = "admin/newsletters/edition/change_form.html"
     list_display = ["subject", "week", "status", "scheduled_at", "send_started_at", "sent_at"]
     list_filter = ["status"]

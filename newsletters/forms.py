@@ -18,3 +18,12 @@ class SignupForm(forms.Form):
     def clean_source(self) -> str:
         source = self.cleaned_data["source"]
         return source if source.startswith("/") and not source.startswith("//") else ""
+
+
+class EditionAdminForm(forms.ModelForm):
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        # The subject is a mail header: a line break would make every send fail.
+        if "\r" in subject or "\n" in subject:
+            raise forms.ValidationError(_("Use a single line."))
+        return subject

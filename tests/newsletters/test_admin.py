@@ -188,3 +188,13 @@ class TestRefusals:
         response = client.post(url(edition, "actions/test/"), follow=True)
         assert "Uw account heeft geen e-mailadres voor de test." in response.content.decode()
         assert mail.outbox == []
+
+    def test_a_subject_with_a_line_break_is_refused_so_no_mail_header_breaks(self, editor, edition):
+        subject = "Nieuws van de week\r\nBcc: iedereen@example.com"
+        response = editor.post(
+            url(edition, "change/"),
+            inline_form(edition, subject=subject, **{"items-TOTAL_FORMS": "2"}),
+        )
+        assert response.status_code == 200
+        assert "Gebruik één regel." in response.content.decode()
+        assert "\n" not in Edition.objects.get().subject
