@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from articles.forms import validate_plausible_year
+
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
@@ -21,6 +23,11 @@ class SignupForm(forms.Form):
 
 
 class EditionAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "scheduled_at" in self.fields:  # not on a read-only page
+            self.fields["scheduled_at"].validators.append(validate_plausible_year)
+
     def clean_subject(self) -> str:
         subject = self.cleaned_data["subject"]
         # The subject is a mail header: a line break would make every send fail.

@@ -170,3 +170,18 @@ def test_an_admin_page_a_reporter_may_not_open_is_a_dutch_403(reporter):
     html = response.content.decode()
     assert "Geen toegang" in html
     assert "Forbidden" not in html
+
+
+@pytest.mark.parametrize("day", ["01-01-0001", "31-12-9999"])
+def test_a_publication_date_out_of_range_is_a_form_error_not_a_500(editor, day):
+    data = article_form(
+        SectionFactory(),
+        authors=[AuthorFactory().pk],
+        status=Article.Status.PUBLISHED,
+        published_at_0=day,
+        published_at_1="00:00",
+    )
+    response = editor.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Vul een datum in tussen de jaren 1600 en 9998." in response.content.decode()
+    assert not Article.objects.exists()

@@ -198,3 +198,14 @@ class TestRefusals:
         assert response.status_code == 200
         assert "Gebruik één regel." in response.content.decode()
         assert "\n" not in Edition.objects.get().subject
+
+    def test_a_send_time_out_of_range_is_a_form_error_not_a_500(self, editor, edition):
+        data = inline_form(
+            edition,
+            scheduled_at_0="01-01-0001",
+            scheduled_at_1="00:00",
+            **{"items-TOTAL_FORMS": "2"},
+        )
+        response = editor.post(url(edition, "change/"), data)
+        assert response.status_code == 200
+        assert "Vul een datum in tussen de jaren 1600 en 9998." in response.content.decode()
