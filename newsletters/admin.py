@@ -193,3 +193,17 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "subscriber_address"]
+        if request.user.has_perm("newsletters.view_subscriber"):
+            return fields
+        # The admin would link the subscriber to a page this user may not open (403).
+        return ["subscriber_address" if f == "subscriber" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "subscriber_address"]
+
+    @admin.display(description=gettext_lazy("subscriber"))
+    def subscriber_address(self, obj: Delivery) -> str:
+        return obj.subscriber.email

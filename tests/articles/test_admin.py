@@ -185,3 +185,12 @@ def test_a_publication_date_out_of_range_is_a_form_error_not_a_500(editor, day):
     assert response.status_code == 200
     assert "Vul een datum in tussen de jaren 1600 en 9998." in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_an_editor_is_not_linked_to_a_user_page_they_may_not_open(editor):
+    author = UserFactory(username="schrijver", role=VERSLAGGEVER)
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(created_by=author)
+    html = editor.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "schrijver" in html
+    assert f"/admin/auth/user/{author.pk}/change/" not in html

@@ -209,3 +209,27 @@ class TestRefusals:
         response = editor.post(url(edition, "change/"), data)
         assert response.status_code == 200
         assert "Vul een datum in tussen de jaren 1600 en 9998." in response.content.decode()
+
+
+def test_an_editor_sees_a_delivery_without_a_link_to_a_subscriber_page_they_may_not_open(
+    editor, edition
+):
+    from newsletters.models import Delivery
+
+    subscriber = SubscriberFactory(email="lezer@voorbeeld.nl")
+    delivery = Delivery.objects.create(edition=edition, subscriber=subscriber)
+    response = editor.get(f"/admin/newsletters/delivery/{delivery.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "lezer@voorbeeld.nl" in html
+    assert f"/admin/newsletters/subscriber/{subscriber.pk}/change/" not in html
+
+
+def test_the_editors_in_chief_still_get_the_link_to_the_subscriber(client, edition):
+    from newsletters.models import Delivery
+
+    client.force_login(UserFactory(username="hanna", role=HOOFDREDACTIE))
+    subscriber = SubscriberFactory()
+    delivery = Delivery.objects.create(edition=edition, subscriber=subscriber)
+    html = client.get(f"/admin/newsletters/delivery/{delivery.pk}/change/").content.decode()
+    assert f"/admin/newsletters/subscriber/{subscriber.pk}/change/" in html
