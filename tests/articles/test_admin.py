@@ -194,3 +194,9 @@ def test_an_editor_is_not_linked_to_a_user_page_they_may_not_open(editor):
     html = editor.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert "schrijver" in html
     assert f"/admin/auth/user/{author.pk}/change/" not in html
+
+
+def test_a_failed_login_has_a_dutch_page_title(client):
+    response = client.post(reverse("admin:login"), {"username": "niemand", "password": "fout"})
+    title = response.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Fout: ")
