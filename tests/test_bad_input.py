@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from newsletters.models import ConsentRecord
+from feedback.models import TypoReport, Vote
+from newsletters.models import ConsentRecord, Subscriber
 from newsletters.tokens import confirm_token, unsubscribe_token
 from tests.factories import ArticleFactory, EditionFactory, SectionFactory, SubscriberFactory
 
@@ -113,6 +114,28 @@ def test_a_get_with_garbage_answers_a_dutch_page_never_a_500(client, site, path,
     assert dutch in response.content.decode()
 
 
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/zoeken/?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/taalfout/{id}/?quote=%3Cscript%3Ealert(1)%3C/script%3E",
+    ],
+)
+def test_markup_in_a_parameter_comes_back_escaped(client, site, path):
+    html = client.get(url(path, site)).content.decode()
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_markup_in_a_refused_sign_up_comes_back_escaped(client, site):
+    response = client.post("/nieuwsbrief/aanmelden/", {"email": SCRIPT}, headers=SAME_ORIGIN)
+    assert response.status_code == 400
+    assert SCRIPT not in response.content.decode()
+
+
 READER_PAGES = [
     "/",
     "/buitenland/",
@@ -131,6 +154,13 @@ READER_PAGES = [
     "/nieuwsbrief/archief/",
     "/nieuwsbrief/{edition}/",
 ]
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_head_on_a_reader_page_answers_without_a_body(client, site, path):
+    response = client.head(url(path, site))
+    assert response.status_code == (404 if path.startswith("/preview/") else 200)
+    assert response.content == b""
 
 
 @pytest.mark.parametrize("path", READER_PAGES)
@@ -219,8 +249,6 @@ BAD_VOTES = [
 
 @pytest.mark.parametrize("body", BAD_VOTES)
 def test_a_garbage_vote_is_a_dutch_400_and_nothing_is_stored(client, site, body):
-    from feedback.models import Vote
-
     response = client.post(url("/feedback/{id}/", site), body, FORM, headers=SAME_ORIGIN)
     assert response.status_code == 400
     assert UNREADABLE in response.content.decode()
@@ -252,11 +280,10 @@ BAD_REPORTS = [
 
 @pytest.mark.parametrize("body", BAD_REPORTS)
 def test_a_garbage_typo_report_is_a_dutch_400_and_nothing_is_stored(client, site, body):
-    from feedback.models import TypoReport
-
     response = client.post(url("/taalfout/{id}/", site), body, FORM, headers=SAME_ORIGIN)
     assert response.status_code == 400
-    assert "Taalfout melden" in response.content.decode() or UNREADABLE in response.content.decode()
+    html = response.content.decode()
+    assert "Taalfout melden" in html or UNREADABLE in html
     assert not TypoReport.objects.exists()
 
 
@@ -275,8 +302,6 @@ BAD_SIGNUPS = [
 
 @pytest.mark.parametrize("body", BAD_SIGNUPS)
 def test_a_garbage_sign_up_is_a_dutch_400_and_nothing_is_stored(client, site, body):
-    from newsletters.models import Subscriber
-
     before = Subscriber.objects.count()
     response = client.post("/nieuwsbrief/aanmelden/", body, FORM, headers=SAME_ORIGIN)
     assert response.status_code == 400
