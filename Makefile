@@ -21,6 +21,8 @@ install: $(STAMP)
 
 # A laptop setup: SQLite in var/, tasks run eagerly, mail printed to the console.
 run: export DEBUG ?= true
+# Links in mail (confirmation, newsletter) point at this server, whatever its port.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

@@ -95,7 +95,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "modified_at",
         "reading_time",
         "revision_number",
-        "created_by",
+        "creator",
         "created_at",
         "updated_at",
     ]
@@ -108,6 +108,12 @@ class ArticleAdmin(admin.ModelAdmin):
         (gettext_lazy("This change"), {"fields": ["change_kind", "change_note", "version"]}),
         (gettext_lazy("Details"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
+
+    @admin.display(description=Article._meta.get_field("created_by").verbose_name)
+    def creator(self, obj: Article):
+        # Plain text: Django links a read-only foreign key to the user's admin page, which
+        # only the editors-in-chief may open (a 403 for everyone else).
+        return obj.created_by
 
     @admin.display(description=gettext_lazy("modified on"), ordering="modified_at")
     def public_modified(self, obj: Article):

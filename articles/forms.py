@@ -68,6 +68,18 @@ class RestoreForm(ChangeFields):
         return data
 
 
+# The first Dutch newspaper (1618) fits; the year 1 cannot even be stored in UTC (a 500).
+FIRST_YEAR, LAST_YEAR = 1600, 9998
+
+
+def validate_plausible_year(value) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Enter a date between the years %(first)d and %(last)d."),
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
 READER_VISIBLE = {Article.Status.SCHEDULED, Article.Status.PUBLISHED}
 IMAGE_NOT_PUBLISHABLE = _(
     "An article can only be published when its images have alt text and a credit. "
@@ -106,6 +118,8 @@ class ArticleAdminForm(forms.ModelForm):
         self.was_out = bool(self.instance.pk and self.instance.was_out)
         self.stale_changes = None
         self.fields["version"].initial = self.instance.revision_number
+        if "published_at" in self.fields:  # not on a read-only page
+            self.fields["published_at"].validators.append(validate_plausible_year)
         if not self.was_out:
             self.fields["change_kind"].widget = forms.HiddenInput()
             self.fields["change_note"].widget = forms.HiddenInput()

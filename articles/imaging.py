@@ -103,7 +103,7 @@ def image_make_renditions(*, image: Image) -> dict:
     for width in RENDITION_WIDTHS:
         if width > picture.width:
             break
-        height = round(picture.height * width / picture.width)
+        height = max(1, round(picture.height * width / picture.width))
         resized = picture.resize((width, height), PillowImage.Resampling.LANCZOS)
         renditions[str(width)] = {
             "webp": _store(resized, image, width, "WEBP", "webp"),

@@ -15,7 +15,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from .images import Image, InlineImage
 from .querysets import ArticleQuerySet
-from .richtext import BODY_EXTENSIONS, count_words, sanitize_body
+from .richtext import BODY_EXTENSIONS, count_words, sanitize_body, without_control_characters
 
 # Dutch news prose is read at roughly 200 words a minute.
 WORDS_PER_MINUTE = 200
@@ -203,9 +203,11 @@ class Article(models.Model):
         """Save, and keep the result as a new revision described by `change`."""
         change = change or Change()
         at = change.at or timezone.now()
+        self.headline = without_control_characters(self.headline)
+        self.lede = without_control_characters(self.lede)
         if not self.slug:
             self.slug = slugify(self.headline)[:200]
-        self.body = sanitize_body(self.body or "")
+        self.body = sanitize_body(without_control_characters(self.body or ""))
         self.reading_time = self.compute_reading_time()
         if change.kind in Revision.Kind.public():
             self.modified_at = at

@@ -29,6 +29,14 @@ _PRESENTATIONAL = [
     (re.compile(r"<(/?)i(\s|>)", re.I), r"<\1em\2"),
 ]
 _TAG = re.compile(r"<[^>]*>")
+# Word's line and page breaks, pasted, become spaces; the other C0 controls except tab and
+# newlines are dropped. XML 1.0 allows none of them, so one would break the feeds.
+_PASTED_BREAKS = str.maketrans({"\x0b": " ", "\x0c": " "})
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def without_control_characters(value: str) -> str:
+    return _CONTROLS.sub("", value.translate(_PASTED_BREAKS))
 
 
 def sanitize_body(value: str) -> str:

@@ -102,7 +102,7 @@ def article_detail(request, section_slug: str, slug: str):
         Article.objects.visible().for_detail().filter(section__slug=section_slug, slug=slug).first()
     )
     if article is None:
-        return _redirect_old_url(section_slug, slug)
+        return redirect(_moved_article(section_slug, slug), permanent=True)
 
     inline_images = _inline_images(article)
     etag = _article_etag(article, inline_images)
@@ -131,7 +131,8 @@ def _inline_images(article: Article) -> list:
     return list(article.inline_images.select_related("image"))
 
 
-def _redirect_old_url(section_slug: str, slug: str):
+def _moved_article(section_slug: str, slug: str) -> Article:
+    """The visible article that had this URL before its slug or section changed, else 404."""
     old = (
         ArticleRedirect.objects.filter(
             section_slug=section_slug,
@@ -143,15 +144,23 @@ def _redirect_old_url(section_slug: str, slug: str):
     )
     if old is None:
         raise Http404
-    return redirect(old.article, permanent=True)
+    return old.article
 
 
 @require_safe
 def article_changes(request, section_slug: str, slug: str):
     """The public change log: every update and correction, dated; typo fixes only counted."""
-    article = get_object_or_404(
-        Article.objects.visible().select_related("section"), section__slug=section_slug, slug=slug
+    article = (
+        Article.objects.visible()
+        .select_related("section")
+        .filter(section__slug=section_slug, slug=slug)
+        .first()
     )
+    if article is None:
+        moved = _moved_article(section_slug, slug)
+        return redirect(
+            "articles:changes", section_slug=moved.section.slug, slug=moved.slug, permanent=True
+        )
     revisions = list(
         article.revisions.filter(kind__in=Revision.Kind.values)
         .only("article_id", "kind", "note", "created_at", "number")

@@ -89,5 +89,7 @@ class TypoReportForm(ReaderForm):
     )
     email = forms.EmailField(
         label=_("Your e-mail address (optional, for a reply)"),
+        # The form's default (320) is longer than the column.
+        max_length=TypoReport._meta.get_field("email").max_length,
         required=False,
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
+from .forms import EditionAdminForm
 from .mail import render_edition
 from .models import ConsentRecord, Delivery, Edition, EditionItem, Subscriber
 from .selectors import edition_progress
@@ -34,6 +35,7 @@ class EditionItemInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
+    form = EditionAdminForm
     change_form_template = "admin/newsletters/edition/change_form.html"
     list_display = ["subject", "week", "status", "scheduled_at", "send_started_at", "sent_at"]
     list_filter = ["status"]
@@ -191,3 +193,17 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "subscriber_address"]
+        if request.user.has_perm("newsletters.view_subscriber"):
+            return fields
+        # The admin would link the subscriber to a page this user may not open (403).
+        return ["subscriber_address" if f == "subscriber" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "subscriber_address"]
+
+    @admin.display(description=gettext_lazy("subscriber"))
+    def subscriber_address(self, obj: Delivery) -> str:
+        return obj.subscriber.email

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from articles.forms import validate_plausible_year
+
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
@@ -18,3 +20,17 @@ class SignupForm(forms.Form):
     def clean_source(self) -> str:
         source = self.cleaned_data["source"]
         return source if source.startswith("/") and not source.startswith("//") else ""
+
+
+class EditionAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "scheduled_at" in self.fields:  # not on a read-only page
+            self.fields["scheduled_at"].validators.append(validate_plausible_year)
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        # The subject is a mail header: a line break would make every send fail.
+        if "\r" in subject or "\n" in subject:
+            raise forms.ValidationError(_("Use a single line."))
+        return subject

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,26 @@ def test_after_all_migrations_each_role_holds_the_permissions_of_every_app():
     assert not {"publish_article", "send_edition", "change_typoreport"} & reporter
     assert {"publish_article", "change_image", "change_typoreport", "send_edition"} <= editor
     assert {"change_section", "change_subscriber", "delete_typoreport"} <= chief
+
+
+def test_make_run_on_another_port_puts_that_port_in_the_links_of_its_mail(tmp_path):
+    # A stand-in virtualenv whose "python" only reports the SITE_URL it was given.
+    (tmp_path / "bin").mkdir()
+    fake_python = tmp_path / "bin" / "python"
+    fake_python.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL"\n')
+    fake_python.chmod(0o755)
+    (tmp_path / ".installed").touch()
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("GNU make is not installed")
+    result = subprocess.run(
+        [make, "--no-print-directory", "run", "PORT=8123", f"VENV={tmp_path}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SITE_URL=http://127.0.0.1:8123" in result.stdout

@@ -162,3 +162,41 @@ def test_no_csrf_token_no_change(client):
     )
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_an_admin_page_a_reporter_may_not_open_is_a_dutch_403(reporter):
+    response = reporter.get(reverse("admin:feedback_typoreport_changelist"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Geen toegang" in html
+    assert "Forbidden" not in html
+
+
+@pytest.mark.parametrize("day", ["01-01-0001", "31-12-9999"])
+def test_a_publication_date_out_of_range_is_a_form_error_not_a_500(editor, day):
+    data = article_form(
+        SectionFactory(),
+        authors=[AuthorFactory().pk],
+        status=Article.Status.PUBLISHED,
+        published_at_0=day,
+        published_at_1="00:00",
+    )
+    response = editor.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Vul een datum in tussen de jaren 1600 en 9998." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_an_editor_is_not_linked_to_a_user_page_they_may_not_open(editor):
+    author = UserFactory(username="schrijver", role=VERSLAGGEVER)
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(created_by=author)
+    html = editor.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "schrijver" in html
+    assert f"/admin/auth/user/{author.pk}/change/" not in html
+
+
+def test_a_failed_login_has_a_dutch_page_title(client):
+    response = client.post(reverse("admin:login"), {"username": "niemand", "password": "fout"})
+    title = response.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Fout: ")

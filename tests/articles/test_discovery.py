@@ -111,6 +111,19 @@ class TestFeeds:
         entry = feedparser.parse(body).entries[0]
         assert entry.title == "<script>alert(1)</script> & meer"
 
+    @pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/atom/", "/sitemap-news.xml"])
+    def test_a_control_character_pasted_into_an_article_keeps_the_xml_valid(self, client, url):
+        # Word's line break (vertical tab) and other C0 controls are not allowed in XML 1.0.
+        ArticleFactory(
+            headline="Kabinet\x0bvalt",
+            lede="Het kabinet\x08 is gevallen.",
+            body="<p>Tekst\x1f.</p>",
+        )
+        response = client.get(url)
+        assert response.status_code == 200
+        ET.fromstring(response.content)  # well-formed XML
+        assert "Kabinet valt" in response.content.decode()
+
     def test_pages_announce_the_feeds(self, client, published):
         site = (
             '<link rel="alternate" type="application/rss+xml" title="Kopij (RSS)"'

@@ -168,6 +168,13 @@ class TestRenditions:
         with PillowImage.open(f"{location}/{renditions['480']['webp']}") as webp:
             assert webp.mode == "RGBA"
 
+    def test_a_very_wide_strip_gets_renditions_at_least_one_pixel_high(self):
+        image = ImageFactory(file__width=2000, file__height=2)
+        renditions = image_make_renditions(image=image)
+        path = f"{image.file.storage.location}/{renditions['480']['jpeg']}"
+        with PillowImage.open(path) as made:
+            assert made.size == (480, 1)
+
     def test_making_renditions_twice_gives_the_same_files(self):
         image = ImageFactory()
         first = image_make_renditions(image=image)

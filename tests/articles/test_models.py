@@ -154,3 +154,15 @@ def test_a_section_cannot_take_the_url_of_another_page():
 
     with pytest.raises(ValidationError, match="gereserveerd"):
         Section(name="Zoeken", slug="zoeken").full_clean()
+
+
+def test_control_characters_pasted_into_the_texts_are_not_stored():
+    article = ArticleFactory(
+        headline="Kabinet\x0bvalt\x00",
+        lede="Het kabinet\x08 is\tgevallen.",
+        body="<p>Tekst\x1f.</p>",
+    )
+    article.refresh_from_db()
+    assert article.headline == "Kabinet valt"
+    assert article.lede == "Het kabinet is\tgevallen."
+    assert article.body == "<p>Tekst.</p>"

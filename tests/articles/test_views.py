@@ -157,6 +157,17 @@ class TestPermalinks:
             "/economie/ministers-akkoord-treinen/",
         )
 
+    def test_the_change_log_at_an_old_slug_redirects_to_the_current_one(self, client, seed_article):
+        old_url = seed_article.get_absolute_url() + "wijzigingen/"
+        article = Article.objects.get(pk=seed_article.pk)
+        article.headline, article.slug = "Kop aangepast", "kop-aangepast"
+        article.save()
+        response = client.get(old_url)
+        assert (response.status_code, response["Location"]) == (
+            301,
+            "/buitenland/kop-aangepast/wijzigingen/",
+        )
+
     def test_an_old_url_of_an_unpublished_article_is_404(self, client, seed_article):
         old_url = seed_article.get_absolute_url()
         article = Article.objects.get(pk=seed_article.pk)

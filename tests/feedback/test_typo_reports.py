@@ -78,6 +78,8 @@ class TestBadReports:
             ({"name": "Piet\r\nBcc: iedereen@example.com"}, "name"),
             ({"email": "piet@example.com\r\nBcc: iedereen@example.com"}, "email"),
             ({"email": "geen adres"}, "email"),
+            # Valid in form, but longer than the column (a 500 on PostgreSQL).
+            ({"email": "a" * 250 + "@voorbeeld.nl"}, "email"),
             ({"revision": "7"}, "revision"),
             ({"quote": "a\x00b"}, "quote"),
         ],

@@ -1,6 +1,9 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
@@ -105,6 +108,16 @@ class TestCurating:
         assert message.subject.startswith("[Test]")
         assert Edition.objects.get().status == "scheduled"
 
+    def test_the_demo_editor_of_make_run_can_send_a_test_to_themselves(
+        self, client, edition, monkeypatch
+    ):
+        monkeypatch.setenv("DEMO_PASSWORD", "demo-wachtwoord-123")
+        call_command("demo_accounts", stdout=StringIO())
+        assert client.login(username="eindredacteur", password="demo-wachtwoord-123")
+        response = client.post(url(edition, "actions/test/"), follow=True)
+        (message,) = mail.outbox
+        assert f"Test verstuurd naar {message.to[0]}" in response.content.decode()
+
     def test_hold_and_schedule_again(self, editor, edition):
         editor.post(url(edition, "actions/hold/"))
         assert Edition.objects.get().status == "held"
@@ -175,3 +188,48 @@ class TestRefusals:
         response = client.post(url(edition, "actions/test/"), follow=True)
         assert "Uw account heeft geen e-mailadres voor de test." in response.content.decode()
         assert mail.outbox == []
+
+    def test_a_subject_with_a_line_break_is_refused_so_no_mail_header_breaks(self, editor, edition):
+        subject = "Nieuws van de week\r\nBcc: iedereen@example.com"
+        response = editor.post(
+            url(edition, "change/"),
+            inline_form(edition, subject=subject, **{"items-TOTAL_FORMS": "2"}),
+        )
+        assert response.status_code == 200
+        assert "Gebruik één regel." in response.content.decode()
+        assert "\n" not in Edition.objects.get().subject
+
+    def test_a_send_time_out_of_range_is_a_form_error_not_a_500(self, editor, edition):
+        data = inline_form(
+            edition,
+            scheduled_at_0="01-01-0001",
+            scheduled_at_1="00:00",
+            **{"items-TOTAL_FORMS": "2"},
+        )
+        response = editor.post(url(edition, "change/"), data)
+        assert response.status_code == 200
+        assert "Vul een datum in tussen de jaren 1600 en 9998." in response.content.decode()
+
+
+def test_an_editor_sees_a_delivery_without_a_link_to_a_subscriber_page_they_may_not_open(
+    editor, edition
+):
+    from newsletters.models import Delivery
+
+    subscriber = SubscriberFactory(email="lezer@voorbeeld.nl")
+    delivery = Delivery.objects.create(edition=edition, subscriber=subscriber)
+    response = editor.get(f"/admin/newsletters/delivery/{delivery.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "lezer@voorbeeld.nl" in html
+    assert f"/admin/newsletters/subscriber/{subscriber.pk}/change/" not in html
+
+
+def test_the_editors_in_chief_still_get_the_link_to_the_subscriber(client, edition):
+    from newsletters.models import Delivery
+
+    client.force_login(UserFactory(username="hanna", role=HOOFDREDACTIE))
+    subscriber = SubscriberFactory()
+    delivery = Delivery.objects.create(edition=edition, subscriber=subscriber)
+    html = client.get(f"/admin/newsletters/delivery/{delivery.pk}/change/").content.decode()
+    assert f"/admin/newsletters/subscriber/{subscriber.pk}/change/" in html

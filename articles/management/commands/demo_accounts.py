@@ -13,6 +13,8 @@ ACCOUNTS = [
     ("verslaggever", "Victor", "Verslaggever", VERSLAGGEVER),
 ]
 PASSWORD_FILE = settings.VAR_DIR / "demo-password"
+# An address, so "send a test to me" works (make run prints mail to the console).
+DEMO_EMAIL = "{username}@example.nl"
 
 
 def _demo_password() -> tuple[str, bool]:
@@ -45,7 +47,9 @@ class Command(BaseCommand):
             )
             if created or reset:
                 user.set_password(password)
-                user.save()
+            if not user.email:
+                user.email = DEMO_EMAIL.format(username=username)
+            user.save()
             user.groups.add(Group.objects.get(name=role))
         source = "DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else str(PASSWORD_FILE)
         self.stdout.write(
