@@ -59,6 +59,11 @@ class VoteForm(ReaderForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # The ids the reason form on the article page has always had ("nuttig-…").
+        kwargs.setdefault("auto_id", "nuttig-%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         if data.get("useful") and (data.get("reason") or data.get("comment")):
