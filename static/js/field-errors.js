@@ -15,17 +15,25 @@ window.kopijFieldErrors = (function () {
     });
   }
 
-  /* Marks the fields and returns the first one, to move focus to. */
+  /* Marks the fields. Returns the first one, to move focus to, and whether every
+     message found a visible field (if not, the caller must show the rest itself). */
   function show(form, errors) {
     clear(form);
     var first = null;
+    var allPlaced = true;
     Object.keys(errors).forEach(function (name) {
       var field = form.elements[name];
-      if (!field || field.type === "hidden") return;
+      if (!field || field.type === "hidden") {
+        allPlaced = false;
+        return;
+      }
       var inputs = field.length !== undefined && !field.tagName ? Array.prototype.slice.call(field) : [field];
       var group = inputs.length > 1 || inputs[0].type === "radio" ? inputs[0].closest("fieldset") : null;
       var anchor = group || inputs[0];
-      if (!anchor.id) return;
+      if (!anchor.id) {
+        allPlaced = false;
+        return;
+      }
       var message = document.createElement("p");
       message.className = "field__errors";
       message.id = anchor.id + "_error";
@@ -37,7 +45,7 @@ window.kopijFieldErrors = (function () {
       inputs.forEach(function (input) { input.setAttribute("aria-invalid", "true"); });
       if (!first) first = inputs[0];
     });
-    return first;
+    return { first: first, allPlaced: allPlaced };
   }
 
   return { show: show, clear: clear };

@@ -103,18 +103,22 @@
             return;
           }
           if (answer.errors) {
-            var first = window.kopijFieldErrors.show(form, answer.errors);
+            var marked = window.kopijFieldErrors.show(form, answer.errors);
             errors.textContent = Object.keys(answer.errors).map(function (name) {
               var label = form.querySelector('label[for="id_' + name + '"]');
               return (label ? label.textContent.replace(/:$/, "") + ": " : "") + answer.errors[name].join(" ");
             }).join(" ");
-            if (first) first.focus();
+            // Read out in full; on screen each message already stands under its field.
+            errors.classList.toggle("visually-hidden", marked.allPlaced);
+            if (marked.first) marked.first.focus();
           } else {
+            errors.classList.remove("visually-hidden");
             errors.textContent = answer.error;
           }
         });
       })
       .catch(function () {
+        errors.classList.remove("visually-hidden");
         errors.textContent = block.dataset.errorMessage;
       });
   });

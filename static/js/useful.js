@@ -33,13 +33,16 @@
     });
   }
 
-  /* The reason form stays open: each message under its field, all of them read out. */
+  /* The reason form stays open: each message under its field, all of them read out
+     (and shown here too when one has no field of its own). */
   function showReasonErrors(form, errors) {
-    var first = window.kopijFieldErrors.show(form, errors);
-    form.querySelector("[data-reason-errors]").textContent = Object.keys(errors).map(function (name) {
+    var marked = window.kopijFieldErrors.show(form, errors);
+    var summary = form.querySelector("[data-reason-errors]");
+    summary.textContent = Object.keys(errors).map(function (name) {
       return errors[name].join(" ");
     }).join(" ");
-    if (first) first.focus();
+    summary.classList.toggle("visually-hidden", marked.allPlaced);
+    if (marked.first) marked.first.focus();
   }
 
   block.addEventListener("submit", function (event) {
