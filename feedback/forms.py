@@ -1,5 +1,9 @@
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH, TypoReport, Vote
@@ -96,3 +100,24 @@ class TypoReportForm(ReaderForm):
         label=_("Your e-mail address (optional, for a reply)"),
         required=False,
     )
+
+    @property
+    def helper(self) -> FormHelper:
+        """The report page's crispy layout (the article page's dialog has its own template)."""
+        helper = FormHelper(self)
+        helper.form_action = reverse("feedback:typo_report", args=[self.article.pk])
+        helper.form_class = "typo-form"
+        helper.attrs = {"novalidate": ""}
+        # The view checks the request's origin (same_origin_post), as for the dialog.
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "revision",
+            "quote",
+            "correction",
+            "comment",
+            "name",
+            "email",
+            Div("website", css_class="hp-field"),
+            StrictButton(_("Send to the editors"), type="submit", css_class="button"),
+        )
+        return helper
