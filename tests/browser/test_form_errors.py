@@ -190,6 +190,27 @@ def test_escape_closes_the_typo_dialog_and_focus_returns_to_its_link(page, live_
     expect(link).to_be_focused()
 
 
+def test_a_dialog_opened_from_a_selection_returns_focus_to_the_report_link(
+    page, live_server, article
+):
+    page.goto(live_server.url + article.get_absolute_url())
+    page.evaluate(
+        """() => { const text = document.querySelector('.article__body p').firstChild;
+            const range = document.createRange();
+            range.setStart(text, 0);
+            range.setEnd(text, 13);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range); }"""
+    )
+    page.keyboard.press("Control+Enter")
+    dialog = page.get_by_role("dialog", name="Taalfout melden")
+    expect(dialog.get_by_label("Voorgestelde verbetering")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    # Not the body: the reader goes on from the typo block.
+    expect(page.get_by_role("link", name="meld hem aan de redactie")).to_be_focused()
+
+
 def test_the_more_menu_and_its_links_show_a_contrasting_focus_ring(page, live_server, article):
     page.goto(live_server.url + article.get_absolute_url())
     summary = page.locator(".nav__more summary")
