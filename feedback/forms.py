@@ -27,6 +27,8 @@ class ReaderForm(forms.Form):
     )
 
     def __init__(self, *args, article, **kwargs):
+        # Labels without a colon, as crispy renders them on the report page.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = article
 
