@@ -1,5 +1,9 @@
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH, TypoReport, Vote
@@ -23,6 +27,8 @@ class ReaderForm(forms.Form):
     )
 
     def __init__(self, *args, article, **kwargs):
+        # Labels without a colon, as crispy renders them on the report page.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = article
 
@@ -59,6 +65,11 @@ class VoteForm(ReaderForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # The ids the reason form on the article page has always had ("nuttig-…").
+        kwargs.setdefault("auto_id", "nuttig-%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         if data.get("useful") and (data.get("reason") or data.get("comment")):
@@ -93,3 +104,24 @@ class TypoReportForm(ReaderForm):
         max_length=TypoReport._meta.get_field("email").max_length,
         required=False,
     )
+
+    @property
+    def helper(self) -> FormHelper:
+        """The report page's crispy layout (the article page's dialog has its own template)."""
+        helper = FormHelper(self)
+        helper.form_action = reverse("feedback:typo_report", args=[self.article.pk])
+        helper.form_class = "typo-form"
+        helper.attrs = {"novalidate": ""}
+        # The view checks the request's origin (same_origin_post), as for the dialog.
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "revision",
+            "quote",
+            "correction",
+            "comment",
+            "name",
+            "email",
+            Div("website", css_class="hp-field"),
+            StrictButton(_("Send to the editors"), type="submit", css_class="button"),
+        )
+        return helper

@@ -88,9 +88,9 @@ def vote(request, article_id: int):
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors}, status=400)
-        return render(
-            request, "feedback/form_error.html", {"article": article, "form": form}, status=400
-        )
+        # A reason the reader typed is shown again in its form, next to the errors.
+        context = {"article": article, "form": form, "reason_form": "comment" in request.POST}
+        return render(request, "feedback/form_error.html", context, status=400)
     token = _reader_token(request)
     services.vote_record(
         article=article,

@@ -13,7 +13,6 @@ def vote_reason_form(article):
 
 
 @register.inclusion_tag("feedback/_typo_form.html")
-def typo_report_form(article, form=None):
-    if form is None:
-        form = TypoReportForm(article=article, initial={"revision": article.revision_number})
+def typo_report_form(article):
+    form = TypoReportForm(article=article, initial={"revision": article.revision_number})
     return {"article": article, "form": form}

@@ -27,9 +27,14 @@
     return selection.toString().replace(/\s+/g, " ").trim().slice(0, maxQuote);
   }
 
+  var openLink = block.querySelector("[data-typo-open]");
+  var trigger = null;
+
   function open(quote) {
+    trigger = document.activeElement;
     floating.hidden = true;
     errors.textContent = "";
+    window.kopijFieldErrors.clear(form);
     if (quote) form.elements.quote.value = quote;
     dialog.showModal();
     (quote ? form.elements.correction : form.elements.quote).focus();
@@ -65,15 +70,22 @@
       }
     }
   });
-  block.querySelector("[data-typo-open]").addEventListener("click", function (event) {
+  openLink.addEventListener("click", function (event) {
     event.preventDefault();
     open(selectedQuote());
   });
   closeButton.addEventListener("click", function () { dialog.close(); });
+  // Escape, Cancel or a sent report: back to where the reader was. The floating button is
+  // hidden by then and a Ctrl+Enter selection has no focus, so those land on the link.
+  dialog.addEventListener("close", function () {
+    var back = trigger && trigger !== floating && trigger !== document.body && trigger.isConnected ? trigger : openLink;
+    back.focus();
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     errors.textContent = "";
+    window.kopijFieldErrors.clear(form);
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -91,16 +103,22 @@
             return;
           }
           if (answer.errors) {
+            var marked = window.kopijFieldErrors.show(form, answer.errors);
             errors.textContent = Object.keys(answer.errors).map(function (name) {
               var label = form.querySelector('label[for="id_' + name + '"]');
               return (label ? label.textContent.replace(/:$/, "") + ": " : "") + answer.errors[name].join(" ");
             }).join(" ");
+            // Read out in full; on screen each message already stands under its field.
+            errors.classList.toggle("visually-hidden", marked.allPlaced);
+            if (marked.first) marked.first.focus();
           } else {
+            errors.classList.remove("visually-hidden");
             errors.textContent = answer.error;
           }
         });
       })
       .catch(function () {
+        errors.classList.remove("visually-hidden");
         errors.textContent = block.dataset.errorMessage;
       });
   });

@@ -25,6 +25,7 @@
         if (!response.ok) {
           var refusal = new Error(body.error || block.dataset.errorMessage);
           refusal.fromServer = true;
+          refusal.fieldErrors = body.errors;
           throw refusal;
         }
         return body;
@@ -32,10 +33,26 @@
     });
   }
 
+  /* The reason form stays open: each message under its field, all of them read out
+     (and shown here too when one has no field of its own). */
+  function showReasonErrors(form, errors) {
+    var marked = window.kopijFieldErrors.show(form, errors);
+    var summary = form.querySelector("[data-reason-errors]");
+    summary.textContent = Object.keys(errors).map(function (name) {
+      return errors[name].join(" ");
+    }).join(" ");
+    summary.classList.toggle("visually-hidden", marked.allPlaced);
+    if (marked.first) marked.first.focus();
+  }
+
   block.addEventListener("submit", function (event) {
     var form = event.target;
     event.preventDefault();
     var vote = form.hasAttribute("data-useful-vote");
+    if (!vote) {
+      window.kopijFieldErrors.clear(form);
+      form.querySelector("[data-reason-errors]").textContent = "";
+    }
     send(form, event.submitter)
       .then(function (body) {
         if (vote) {
@@ -47,6 +64,10 @@
         if (body.ask_reason) block.querySelector('[data-useful-reason] input[type="radio"]').focus();
       })
       .catch(function (error) {
+        if (error.fieldErrors && !vote) {
+          showReasonErrors(form, error.fieldErrors);
+          return;
+        }
         // Network failures and non-JSON answers get our own Dutch message.
         show("error", error.fromServer ? error.message : block.dataset.errorMessage);
       });

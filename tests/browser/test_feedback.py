@@ -159,7 +159,7 @@ def test_the_report_page_works_without_script(browser, live_server, article):
     page.get_by_label("Uw naam").fill("<b>Piet</b>")
     page.get_by_label("Uw e-mailadres").fill("geen adres")
     page.get_by_role("button", name="Verstuur naar de redactie").click()
-    expect(page.get_by_text("Voer een geldig e-mailadres in.")).to_be_visible()
+    expect(page.get_by_text("Voer een geldig e-mailadres in.", exact=True)).to_be_visible()
     shoot(page, "typo-page-error-360")
     page.get_by_label("Uw e-mailadres").fill("piet@example.com")
     page.get_by_role("button", name="Verstuur naar de redactie").click()

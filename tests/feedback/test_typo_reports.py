@@ -32,6 +32,16 @@ class TestTheReportForm:
         assert ">\ntrein</textarea>" in html
         assert 'name="revision" value="1"' in html
 
+    def test_the_form_page_is_rendered_with_crispy_without_a_token_or_bootstrap(
+        self, client, article
+    ):
+        html = client.get(report_url(article)).content.decode()
+        assert 'id="div_id_quote"' in html  # crispy's field wrapper
+        assert f'action="{report_url(article)}"' in html
+        assert 'class="hp-field"' in html and 'id="id_website"' in html  # the honeypot
+        assert "csrfmiddlewaretoken" not in html  # the view checks the origin instead
+        assert "bootstrap" not in html  # the paper's own CSS styles crispy's markup
+
     def test_a_report_is_stored_with_article_revision_and_context(
         self, reader_post, article, django_capture_on_commit_callbacks
     ):
