@@ -24,7 +24,9 @@ from .navigation import get_navigation
 from .search import search_articles, snippet
 from .structured_data import news_article
 
-HOME_LATEST = 7
+HOME_LATEST = 9
+# Under the top story, with their lede; the rest of the latest go in the side column.
+HOME_SECONDARY = 2
 HOME_PER_SECTION = 4
 SECTION_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
@@ -58,7 +60,8 @@ def home(request):
         blocks.setdefault(article.section, []).append(article)
     context = {
         "top_story": latest[0] if latest else None,
-        "latest": latest[1:],
+        "secondary": latest[1 : 1 + HOME_SECONDARY],
+        "latest": latest[1 + HOME_SECONDARY :],
         "section_blocks": list(blocks.items()),
     }
     return _public(render(request, "articles/home.html", context))
