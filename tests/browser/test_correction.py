@@ -4,23 +4,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article, Change, Revision
-from articles.roles import EINDREDACTEUR, sync_roles
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "geheim-wachtwoord-123"
-
-
-@pytest.fixture
-def editor():
-    # Transactional tests flush the tables, the groups of the data migration included.
-    sync_roles(Group, Permission)
-    return UserFactory(username="eva", role=EINDREDACTEUR)
 
 
 @pytest.fixture

@@ -3,22 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article, Change, Revision
-from articles.roles import EINDREDACTEUR, sync_roles
 from tests.browser.test_correction import PASSWORD, shoot
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def editor():
-    # Transactional tests flush the tables, the groups of the data migration included.
-    sync_roles(Group, Permission)
-    return UserFactory(username="eva", role=EINDREDACTEUR)
 
 
 @pytest.fixture
