@@ -71,6 +71,11 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # Names go into feeds and sitemaps, where a pasted control character breaks the XML.
+        self.name = without_control_characters(self.name)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("articles:section", kwargs={"section_slug": self.slug})
 
@@ -95,6 +100,11 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = without_control_characters(self.name)
+        self.bio = without_control_characters(self.bio)
+        super().save(*args, **kwargs)
 
 
 class Article(models.Model):

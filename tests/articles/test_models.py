@@ -166,3 +166,17 @@ def test_control_characters_pasted_into_the_texts_are_not_stored():
     assert article.headline == "Kabinet valt"
     assert article.lede == "Het kabinet is\tgevallen."
     assert article.body == "<p>Tekst.</p>"
+
+
+def test_control_characters_in_section_and_author_names_are_not_stored():
+    from tests.factories import AuthorFactory
+
+    section = SectionFactory(name="Kerk\x0b& religie")
+    author = AuthorFactory(name="Anne\x08 de Vries", bio="Schrijft\x0bover kerk.")
+    section.refresh_from_db()
+    author.refresh_from_db()
+    assert (section.name, author.name, author.bio) == (
+        "Kerk & religie",
+        "Anne de Vries",
+        "Schrijft over kerk.",
+    )
