@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from newsroom.origin import same_origin_post
+from newsroom.ratelimits import over_limit
 
 from . import limits, services
 from .forms import TypoReportForm, VoteForm
@@ -75,7 +76,7 @@ def _reader_token(request) -> str:
 @require_POST
 @same_origin_post
 def vote(request, article_id: int):
-    if limits.over_limit(request, group="feedback.vote", rate=limits.VOTE_RATE):
+    if over_limit(request, group="feedback.vote", rate=limits.VOTE_RATE):
         return _too_many(request)
     article = _visible_article(article_id)
     if _unreadable_body(request):
@@ -130,7 +131,7 @@ def _initial_revision(request, article: Article) -> int:
 @require_http_methods(["GET", "HEAD", "POST"])
 @same_origin_post
 def typo_report(request, article_id: int):
-    if request.method == "POST" and limits.over_limit(
+    if request.method == "POST" and over_limit(
         request, group="feedback.typo", rate=limits.TYPO_REPORT_RATE
     ):
         return _too_many(request)

@@ -7,9 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
-from django_ratelimit.decorators import ratelimit
 
 from newsroom.origin import same_origin_post
+from newsroom.ratelimits import over_limit
 
 from . import services
 from .forms import SignupForm
@@ -44,19 +44,12 @@ def signup_page(request):
     return render(request, "newsletters/signup.html", {"form": SignupForm()})
 
 
-def _signup_rate(group, request) -> str:
-    return settings.NEWSLETTER_SIGNUP_RATE
-
-
 # The article page is cached whole and carries no CSRF token: same_origin_post
 # checks the browser's Sec-Fetch-Site/Origin instead, for every form posting here.
-# django-ratelimit's app (with its system checks) is not installed: the default
-# in-process cache is fine for one server, CACHE_URL shares counts between servers.
 @same_origin_post
 @require_POST
-@ratelimit(key="ip", rate=_signup_rate, method="POST", block=False)
 def subscribe(request):
-    if getattr(request, "limited", False):
+    if over_limit(request, group="newsletters.signup", rate=settings.NEWSLETTER_SIGNUP_RATE):
         return _message(
             request,
             title=_("Too many sign-ups"),

@@ -235,7 +235,7 @@ SECURE_PROXY_SSL_HEADER = (
 )
 if SECURE_PROXY_SSL_HEADER:
     # Rate limits per reader, not per proxy: the client address the proxy forwards.
-    RATELIMIT_IP_META_KEY = "feedback.limits.forwarded_client_ip"
+    RATELIMIT_IP_META_KEY = "newsroom.ratelimits.forwarded_client_ip"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)

@@ -68,7 +68,7 @@ def test_the_forms_keep_working_when_the_cache_is_down(reader_post, article, set
 def test_behind_the_proxy_readers_are_told_apart_by_the_forwarded_address(
     reader_post, article, settings
 ):
-    settings.RATELIMIT_IP_META_KEY = "feedback.limits.forwarded_client_ip"
+    settings.RATELIMIT_IP_META_KEY = "newsroom.ratelimits.forwarded_client_ip"
     for _ in range(10):
         vote(reader_post, article, HTTP_X_FORWARDED_FOR="203.0.113.7")
     spoofed = vote(reader_post, article, HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")

@@ -110,6 +110,17 @@ class TestSignup:
         assert codes == [302, 302, 302, 429, 429]
         assert Subscriber.objects.count() == 3
 
+    def test_signing_up_keeps_working_when_the_cache_is_down(self, client, settings, sign_up):
+        # Nothing listens on port 1: every cache call (the rate limit's count) fails.
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+            }
+        }
+        assert sign_up(client).status_code == 302
+        assert Subscriber.objects.get().email == "lezer@voorbeeld.nl"
+
     def test_the_signup_page_shows_the_form_and_the_archive_link(self, client):
         html = client.get("/nieuwsbrief/").content.decode()
         assert "Kopij in uw mailbox?" in html
