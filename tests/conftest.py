@@ -37,6 +37,17 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
 
 
+@pytest.fixture
+def dead_cache(settings):
+    """A shared cache that is down: nothing listens on port 1, so every call fails."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The navigation and rate limits live in the cache; no test may see another's.
