@@ -43,5 +43,5 @@ format: $(STAMP)
 
 # Needs GNU gettext; the compiled .mo files are committed so `make run` does not.
 messages: $(STAMP)
-	DEBUG=true $(BIN)/python manage.py makemessages --locale nl --ignore ".venv/*" --no-obsolete
+	DEBUG=true $(BIN)/python manage.py makemessages --locale nl --ignore ".venv/*" --no-obsolete --no-location
 	DEBUG=true $(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"
