@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from edge.purging import failed_purges_since
+
 from . import services
 from .diff import compare
 from .forms import ArticleAdminForm, ImageAdminForm, InlineImageFormSet, RestoreForm
@@ -151,6 +153,19 @@ class ArticleAdmin(admin.ModelAdmin):
                     " articles still appear on time, but their status is not updated: check"
                     " that Celery beat and a worker are running."
                 ),
+            )
+        failed = failed_purges_since(hours=24)
+        if failed:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d cache purge failed in the last 24 hours: readers may still see"
+                    " the old version of some pages. See Edge cache → Cache purges.",
+                    "%(count)d cache purges failed in the last 24 hours: readers may still see"
+                    " the old version of some pages. See Edge cache → Cache purges.",
+                    failed,
+                )
+                % {"count": failed},
             )
         return super().changelist_view(request, extra_context)
 

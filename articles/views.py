@@ -17,6 +17,9 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from edge import tags
+from edge.tags import tag_page
+
 from . import services
 from .forms import SearchForm
 from .models import Article, ArticleRedirect, Revision, Section
@@ -64,6 +67,7 @@ def home(request):
         "latest": latest[1 + HOME_SECONDARY :],
         "section_blocks": list(blocks.items()),
     }
+    tag_page(request, tags.HOME)
     return _public(render(request, "articles/home.html", context))
 
 
@@ -75,6 +79,7 @@ class SectionView(ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["section_slug"])
+        tag_page(self.request, tags.section(self.section.pk))
         return Article.objects.visible().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
@@ -107,6 +112,8 @@ def article_detail(request, section_slug: str, slug: str):
     if article is None:
         return redirect(_moved_article(section_slug, slug), permanent=True)
 
+    authors = article.authors.all()
+    tag_page(request, tags.article(article.pk), *(tags.author(a.pk) for a in authors))
     inline_images = _inline_images(article)
     etag = _article_etag(article, inline_images)
     last_modified = article.last_modified.timestamp()
@@ -114,7 +121,6 @@ def article_detail(request, section_slug: str, slug: str):
     if not_modified is not None:
         return _public(not_modified)
 
-    authors = article.authors.all()
     context = {
         "article": article,
         "authors": authors,
@@ -164,6 +170,7 @@ def article_changes(request, section_slug: str, slug: str):
         return redirect(
             "articles:changes", section_slug=moved.section.slug, slug=moved.slug, permanent=True
         )
+    tag_page(request, tags.article(article.pk))
     revisions = list(
         article.revisions.filter(kind__in=Revision.Kind.values)
         .only("article_id", "kind", "note", "created_at", "number")
@@ -219,6 +226,7 @@ def search(request):
         for article in page:
             article.snippet = snippet(article, terms["query"])
     context = {"form": form, "query": terms["query"], "page_obj": page}
+    tag_page(request, tags.SEARCH)
     return _public(render(request, "articles/search.html", context))
 
 

@@ -56,11 +56,14 @@ INSTALLED_APPS = [
     "articles",
     "newsletters",
     "feedback",
+    "edge",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a page-cache hit is answered without touching the database.
+    "edge.middleware.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,6 +186,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Marks due scheduled articles as published; readers see them on time regardless.
     "articles-publish-due": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
+    # Purges whose enqueue was lost while the broker was down.
+    "edge-purge-sweep": {"task": "edge.tasks.sweep_purges", "schedule": 60.0},
     # Typo report mails whose enqueue was lost while the broker was down.
     "feedback-typo-report-mail-sweep": {
         "task": "feedback.tasks.sweep_typo_report_mail",
@@ -248,6 +253,16 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public pages may be cached this long by browsers and shared caches (seconds).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# The edge (README: "Edge cache"): Varnish nodes and CDNs keep tagged reader pages this long
+# and are purged by tag on every change; they may serve a stale copy this long when the site fails.
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=86400)
+EDGE_STALE_SECONDS = env.int("EDGE_STALE_SECONDS", default=86400)
+# Where purges go: each Varnish node's address, e.g. http://10.0.0.5:6081/ (none: nothing sent).
+CACHE_PURGE_URLS = env.list("CACHE_PURGE_URLS", default=[])
+# A failed purge is retried after this many seconds, doubling, six times.
+CACHE_PURGE_RETRY_SECONDS = env.float("CACHE_PURGE_RETRY_SECONDS", default=1)
+# Whole reader pages kept in CACHES["default"] (0 turns the page cache off).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # How long a shared preview link of an unpublished article works (hours).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 
