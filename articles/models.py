@@ -29,6 +29,7 @@ RESERVED_SLUGS = frozenset(
         "nieuwsbrief",
         "zoeken",
         "feeds",
+        "health",
         "rss",
         "sitemap.xml",
         "robots.txt",
