@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from edge.purging import failed_purges_since
+from edge.purging import failed_purges_since, image_changed
 
 from . import services
 from .diff import compare
@@ -65,6 +65,7 @@ class ImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data:
             image_queue_renditions(image=obj)
+        image_changed(image=obj)
 
 
 class InlineImageInline(admin.TabularInline):

@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edge import purging
+
 from .diff import FieldDiff, compare
 from .models import Article, Author, Change, InlineImage, JobRun, Revision
 
@@ -81,6 +83,10 @@ def article_save(
         article.authors.set(authors)
     change = Change(kind=kind if stored is not None and stored.was_out else "", note=note, by=by)
     article.save(change=change)
+    if article.is_visible or (stored is not None and stored.is_visible):
+        purging.article_changed(
+            article=article, old_section_id=stored.section_id if stored else None
+        )
     if stored is None and authors:
         article.authors.set(authors)
         return revision_record_related(article=article)
@@ -168,6 +174,7 @@ def articles_publish_due(*, now=None) -> list[int]:
         )
         if claimed:
             published.append(article_id)
+            purging.article_changed(article=Article.objects.get(pk=article_id))
     JobRun.objects.update_or_create(name=PUBLISH_DUE_JOB, defaults={"last_run_at": now})
     return published
 

@@ -71,6 +71,7 @@ start_gunicorn() {
   running gunicorn && return 0
   (cd "$ROOT" && "$BIN/gunicorn" newsroom.wsgi --bind "127.0.0.1:$STACK_APP_PORT" \
     --workers "${STACK_WORKERS:-2}" --timeout 30 --daemon --pid "$STACK_DIR/gunicorn.pid" \
+    --no-control-socket \
     --error-logfile "$STACK_DIR/gunicorn.log")
   wait_for gunicorn http_ok "http://127.0.0.1:$STACK_APP_PORT/robots.txt"
 }
@@ -94,7 +95,8 @@ start_varnish() {
   running varnish && return 0
   KOPIJ_BACKENDS="127.0.0.1:$STACK_APP_PORT" VARNISH_PURGERS="${VARNISH_PURGERS:-127.0.0.1}" \
     "$BIN/python" "$ROOT/deploy/varnish/site_vcl.py" >"$STACK_DIR/site.vcl"
-  varnishd -a "127.0.0.1:$STACK_PORT" -f "$ROOT/deploy/varnish/kopij.vcl" \
+  # -j none: this user compiles the VCL itself (the stack's folder may be private to it).
+  varnishd -j none -a "127.0.0.1:$STACK_PORT" -f "$ROOT/deploy/varnish/kopij.vcl" \
     -p "vcl_path=$STACK_DIR:$ROOT/deploy/varnish" -s "malloc,${VARNISH_MEMORY:-128m}" \
     -n "$STACK_DIR/varnish" -P "$STACK_DIR/varnish.pid" >"$STACK_DIR/varnish.log" 2>&1
   wait_for varnish http_ok "http://127.0.0.1:$STACK_PORT/robots.txt"

@@ -11,6 +11,7 @@ import logging
 import urllib.request
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 
 from celery.exceptions import Retry
 from django.conf import settings
@@ -34,16 +35,21 @@ class PurgeError(OSError):
 def content_changed(tags: Iterable[str]) -> None:
     """Purge `tags` everywhere once the current transaction commits."""
     connection = transaction.get_connection()
-    pending = connection.__dict__.setdefault("edge_pending_tags", set())
-    pending.update(tags)
-    # Several saves in one transaction register several callbacks; the first sends all.
-    transaction.on_commit(lambda: _flush(connection))
+    flush, pending = connection.__dict__.get("edge_flush", (None, None))
+    # One flush per transaction (and savepoint) gathers every change in it; after a commit
+    # or a rollback (which drops the callback) a new one starts: rolled-back tags never go.
+    level = set(connection.savepoint_ids)
+    if not any(sids == level and func is flush for sids, func, *_ in connection.run_on_commit):
+        pending = set(tags)
+        flush = partial(_flush, pending)
+        connection.__dict__["edge_flush"] = (flush, pending)
+        # Outside a transaction this runs at once.
+        transaction.on_commit(flush)
+    else:
+        pending.update(tags)
 
 
-def _flush(connection) -> None:
-    tags = connection.__dict__.pop("edge_pending_tags", set())
-    if not tags:
-        return
+def _flush(tags: set[str]) -> None:
     bump_content_version()
     if settings.CACHE_PURGE_URLS:
         purge = Purge.objects.create(tags=" ".join(sorted(tags)))

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edge.purging import editions_changed
+
 from .. import tasks
 from ..mail import edition_message, render_edition
 from ..models import Delivery, Edition, EditionItem, Subscriber
@@ -108,6 +110,8 @@ def edition_start_send(*, edition: Edition) -> int:
         ).update(status=Edition.Status.SENDING, send_started_at=timezone.now(), notice="")
         if not started:
             raise EditionNotSendable(_("This edition is already being sent or has been sent."))
+        # From now on readers find it in the archive.
+        editions_changed(edition_id=edition.pk)
         count = 0
         recipients = Subscriber.objects.receiving().order_by("pk").values_list("pk", flat=True)
         chunk: list[Delivery] = []
