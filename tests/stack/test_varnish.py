@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.stack.client import raw_request
-from tests.stack.conftest import PASSWORD, eventually
+from tests.stack.stack import PASSWORD, eventually
 
 pytestmark = pytest.mark.stack
 
