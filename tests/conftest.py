@@ -107,20 +107,32 @@ def broker_down():
     from newsroom.celery import app
 
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    saved_environ = os.environ.get("CELERY_BROKER_URL")
 
     class Outage:
         def stop(self):
             app.conf.update(saved)
+            _set_broker_environ(saved_environ)
             _forget_broker_connections(app)
             outbox._paused_until = 0.0
 
-    app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
+    dead_url = f"redis://127.0.0.1:{free_port()}/0"
+    app.conf.update(broker_url=dead_url, task_always_eager=False)
+    _set_broker_environ(dead_url)
     _forget_broker_connections(app)
     outage = Outage()
     try:
         yield outage
     finally:
         outage.stop()
+
+
+def _set_broker_environ(url: str | None) -> None:
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    if url is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = url
 
 
 def _forget_broker_connections(app):

@@ -76,8 +76,10 @@ def private_redis(tmp_path):
 
 
 @pytest.fixture
-def _private_broker(private_redis, settings):
+def _private_broker(private_redis, settings, monkeypatch):
     settings.CELERY_BROKER_URL = private_redis.url
+    # Celery reads the environment first (CI's PostgreSQL run sets it to the shared Redis).
+    monkeypatch.setenv("CELERY_BROKER_URL", private_redis.url)
     settings.OUTBOX_SWEEP_AFTER_SECONDS = 0
     # The private redis keeps nothing when stopped: what it had taken is lost and the
     # sweep hands it over again (in production after an hour).
