@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import services
 from proofing.panel import panel_context
 
+from . import services
 from .diff import compare
 from .forms import ArticleAdminForm, ImageAdminForm, InlineImageFormSet, RestoreForm
 from .imaging import image_queue_renditions

@@ -1,4 +1,4 @@
-"""The check panel in the article admin, the word list and the blocking rules, as editors use them."""
+"""The check panel in the article admin, the word list and the blocking rules."""
 
 import pytest
 from django.urls import reverse
