@@ -263,5 +263,5 @@ LOGGING = {
 # part, and the most text it reads; beyond these it says what it skipped.
 PROOFING_SECONDS = env.float("PROOFING_SECONDS", default=1.0)
 PROOFING_SUGGESTION_SECONDS = env.float("PROOFING_SUGGESTION_SECONDS", default=0.3)
-PROOFING_MAX_WORDS = env.int("PROOFING_MAX_WORDS", default=30_000)
-PROOFING_MAX_CHARACTERS = env.int("PROOFING_MAX_CHARACTERS", default=300_000)
+PROOFING_MAX_WORDS = env.int("PROOFING_MAX_WORDS", default=20_000)
+PROOFING_MAX_CHARACTERS = env.int("PROOFING_MAX_CHARACTERS", default=200_000)

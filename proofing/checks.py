@@ -69,7 +69,7 @@ def check_texts(
     budget = Budget(
         seconds=settings.PROOFING_SECONDS, suggestion_seconds=settings.PROOFING_SUGGESTION_SECONDS
     )
-    segments, skipped = _segments(headline, lede, body, photos)
+    segments, skipped = _segments(headline, lede, body, photos, budget)
     findings = check_house_style(
         headline=headline,
         lede=lede,
@@ -99,7 +99,9 @@ def check_texts(
     return _apply(findings, severities)
 
 
-def _segments(headline: str, lede: str, body: str, photos: list) -> tuple[list[Segment], bool]:
+def _segments(
+    headline: str, lede: str, body: str, photos: list, budget: Budget
+) -> tuple[list[Segment], bool]:
     texts = [("headline", _("Headline"), headline), ("lede", _("Lede"), lede)]
     texts.append(("body", _("Body"), html_to_text(body)))
     for number, photo in enumerate(photos, start=1):
@@ -109,9 +111,9 @@ def _segments(headline: str, lede: str, body: str, photos: list) -> tuple[list[S
     for field, label, text in texts:
         if len(text) > settings.PROOFING_MAX_CHARACTERS:
             text, skipped = text[: settings.PROOFING_MAX_CHARACTERS], True
-        part = segment(field, label, text, max_words=max(left, 0))
+        part = segment(field, label, text, max_words=max(left, 0), budget=budget)
         left -= len(part.tokens)
-        skipped = skipped or left <= 0
+        skipped = skipped or left <= 0 or budget.expired()
         segments.append(part)
     return segments, skipped
 

@@ -30,7 +30,9 @@ def check_spelling(
         unknown: dict[str, Token] = {}
         names: dict[str, Token] = {}
         counts: Counter[str] = Counter()
-        for token in segment.tokens:
+        for number, token in enumerate(segment.tokens):
+            if number % 1000 == 0 and budget.expired():
+                break  # the caller says the check stopped early
             if token.quote in foreign or _is_fine(token, word_list):
                 continue
             if token.text[:1].isupper() and not dictionary.trema_variants(token.lower):

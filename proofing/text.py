@@ -67,14 +67,16 @@ def html_to_text(value: str) -> str:
     return html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", value)))
 
 
-def segment(field_name: str, label: str, text: str, *, max_words: int) -> Segment:
-    """Split `text` into words; stops after `max_words` (the caller says it skipped)."""
+def segment(field_name: str, label: str, text: str, *, max_words: int, budget=None) -> Segment:
+    """Split `text` into words; stops after `max_words` or when `budget` runs out."""
     result = Segment(field=field_name, label=label, text=text)
     # Blanked with spaces of the same length, so offsets stay true.
     scannable = _NOT_WORDS.sub(lambda m: " " * len(m.group()), text)
     quote, quote_count, previous_end = None, 0, 0
     for match in _WORD.finditer(scannable):
         if len(result.tokens) >= max_words:
+            break
+        if budget is not None and len(result.tokens) % 1000 == 999 and budget.expired():
             break
         gap = scannable[previous_end : match.start()]
         for char in gap:

@@ -123,10 +123,12 @@ def test_a_photo_without_credit_blocks_and_an_update_without_note_warns_by_defau
 
 
 def test_a_hundred_thousand_word_body_stays_within_budget_and_says_it_skipped(settings):
+    settings.PROOFING_SECONDS = 0.5
     body = "<p>" + "De raad vergadert vanavond over de begroting. " * 14_300 + "</p>"
     article = draft(body=body)
     started = time.monotonic()
     findings = check_article(article=article)
+    # The budget, plus counting the words of 600,000 characters once, on busy shared cores.
     assert time.monotonic() - started < settings.PROOFING_SECONDS + 1.0
     assert any(f.severity == INFO and "alleen het begin" in f.message for f in findings)
 
