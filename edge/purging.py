@@ -1,10 +1,10 @@
 """Purges: every reader-visible change replaces the page-cache version and purges its tags.
 
 Callers (the article services, the section and photo saves, the edition send) say what
-changed with `content_changed(tags)`. Within a transaction the tags are collected and
-sent once, after commit: the page cache version at once, the edge purge as a recorded
-`Purge` row that a Celery task delivers to every URL in CACHE_PURGE_URLS, with retries.
-Without CACHE_PURGE_URLS nothing is recorded or sent.
+changed with `content_changed(tags)`. Within a transaction the tags are gathered into one
+`Purge` row and one outbox task (newsroom.outbox), recorded with the change itself; after
+commit the page cache gets a new content version and the task sends the purge to every URL
+in CACHE_PURGE_URLS, with retries. Without CACHE_PURGE_URLS nothing is recorded or sent.
 """
 
 import logging
@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
-from celery.exceptions import Retry
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from newsroom.outbox import enqueue_on_commit
 
 from . import tags
 from .models import Purge
@@ -33,39 +34,31 @@ class PurgeError(OSError):
 
 
 def content_changed(tags: Iterable[str]) -> None:
-    """Purge `tags` everywhere once the current transaction commits."""
+    """Purge `tags` everywhere: recorded in this transaction, sent once it commits."""
     connection = transaction.get_connection()
-    flush, pending = connection.__dict__.get("edge_flush", (None, None))
-    # One flush per transaction (and savepoint) gathers every change in it; after a commit
+    bump, pending, purge = connection.__dict__.get("edge_changes", (None, set(), None))
+    # One purge per transaction (and savepoint) gathers every change in it; after a commit
     # or a rollback (which drops the callback) a new one starts: rolled-back tags never go.
     level = set(connection.savepoint_ids)
-    if not any(sids == level and func is flush for sids, func, *_ in connection.run_on_commit):
-        pending = set(tags)
-        flush = partial(_flush, pending)
-        connection.__dict__["edge_flush"] = (flush, pending)
-        # Outside a transaction this runs at once.
-        transaction.on_commit(flush)
-    else:
+    if any(sids == level and func is bump for sids, func, *_ in connection.run_on_commit):
         pending.update(tags)
-
-
-def _flush(tags: set[str]) -> None:
-    bump_content_version()
+        if purge is not None:
+            Purge.objects.filter(pk=purge.pk).update(tags=" ".join(sorted(pending)))
+        return
+    pending, purge = set(tags), None
     if settings.CACHE_PURGE_URLS:
-        purge = Purge.objects.create(tags=" ".join(sorted(tags)))
+        purge = Purge.objects.create(tags=" ".join(sorted(pending)))
         purge_queue(purge=purge)
+    bump = partial(bump_content_version)
+    connection.__dict__["edge_changes"] = (bump, pending, purge)
+    # Outside a transaction this runs at once.
+    transaction.on_commit(bump)
 
 
 def purge_queue(*, purge: Purge) -> None:
     from .tasks import send_purge
 
-    try:
-        send_purge.delay(purge.pk)
-    except Retry:
-        pass  # eager Celery (make run) runs the first try in here; the sweep sends it again
-    except Exception:
-        # The row stays pending; the sweep queues it again.
-        logger.warning("Broker unavailable; purge %s left for the sweep", purge.pk, exc_info=True)
+    enqueue_on_commit(send_purge, purge.pk)
 
 
 def _purge_node(url: str, tags: str) -> None:
@@ -136,19 +129,6 @@ def image_changed(*, image) -> None:
 def editions_changed(*, edition_id: int) -> None:
     """An edition became public (or changed): the archive and its own page."""
     content_changed({tags.EDITIONS, tags.edition(edition_id)})
-
-
-SWEEP_AFTER = timedelta(minutes=1)
-
-
-def purge_sweep() -> int:
-    """Queue again the pending purges older than a minute (their enqueue was lost)."""
-    stale = Purge.objects.filter(
-        state=Purge.State.PENDING, created_at__lt=timezone.now() - SWEEP_AFTER
-    )
-    for purge in stale:
-        purge_queue(purge=purge)
-    return len(stale)
 
 
 def failed_purges_since(*, hours: int = 24) -> int:

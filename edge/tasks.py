@@ -18,9 +18,3 @@ def send_purge(self, purge_id: int) -> None:
         # 1, 2, 4 … 32 s by default: a restarting Varnish node is back within the retries.
         countdown = settings.CACHE_PURGE_RETRY_SECONDS * 2**self.request.retries
         raise self.retry(exc=exc, countdown=countdown) from exc
-
-
-@shared_task(ignore_result=True)
-def sweep_purges() -> int:
-    """Run by beat every minute: queue purges whose task never reached the broker."""
-    return purging.purge_sweep()

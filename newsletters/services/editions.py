@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edge.purging import editions_changed
+from newsroom.outbox import enqueue_on_commit
 
 from .. import tasks
 from ..mail import edition_message, render_edition
@@ -121,7 +122,7 @@ def edition_start_send(*, edition: Edition) -> int:
                 count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
                 chunk = []
         count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
-        transaction.on_commit(lambda: tasks.send_edition_batch.delay(edition.pk))
+        enqueue_on_commit(tasks.send_edition_batch, edition.pk)
     edition.refresh_from_db()
     return count
 
@@ -141,7 +142,7 @@ def edition_resume(*, edition: Edition) -> bool:
             status=Edition.Status.SENDING
         )
         if resumed:
-            transaction.on_commit(lambda: tasks.send_edition_batch.delay(edition.pk))
+            enqueue_on_commit(tasks.send_edition_batch, edition.pk)
     return bool(resumed)
 
 

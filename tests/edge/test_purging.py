@@ -2,12 +2,15 @@
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
 from edge import tags
 from edge.models import Purge
-from edge.purging import content_changed, purge_sweep
+from edge.purging import content_changed
 from tests.edge.conftest import PurgeRecorder
 from tests.factories import SectionFactory, UserFactory
 from tests.worker_process import free_port
@@ -102,25 +105,35 @@ def test_a_node_back_within_the_retries_is_purged(
     assert purge.error == ""
 
 
-def test_with_the_broker_down_the_purge_waits_for_the_sweep(
-    settings, on_commit, varnish_node, monkeypatch
+def test_a_purge_is_recorded_with_the_change_and_the_outbox_sends_it_after_an_outage(
+    settings, varnish_node, broker_down, transactional_db
 ):
-    from edge.tasks import send_purge
+    from newsroom.models import OutboxTask
+    from newsroom.outbox import outbox_sweep
 
     settings.CACHE_PURGE_URLS = [varnish_node.url]
-
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("broker down")
-
-    with monkeypatch.context() as broken:
-        broken.setattr(send_purge, "delay", refuse)
-        with on_commit():
-            content_changed({tags.HOME})
+    with transaction.atomic():
+        content_changed({tags.HOME})
+        content_changed({tags.FEEDS})
+        # Recorded in the change's own transaction, one row for all of it.
+        assert Purge.objects.get().tags == "feeds home"
     assert Purge.objects.get().state == Purge.State.PENDING
-    Purge.objects.update(created_at="2000-01-01T00:00Z")
-    assert purge_sweep() == 1
+    broker_down.stop()
+    assert outbox_sweep(now=timezone.now() + timedelta(minutes=5)) == 1
     assert Purge.objects.get().state == Purge.State.DONE
-    assert varnish_node.purges == [("/", "home")]
+    assert varnish_node.purges == [("/", "feeds home")]
+    assert not OutboxTask.objects.exists()
+
+
+def test_a_rolled_back_change_purges_nothing(settings, varnish_node, transactional_db):
+    settings.CACHE_PURGE_URLS = [varnish_node.url]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        content_changed({tags.HOME})
+        raise RuntimeError
+    with transaction.atomic():
+        content_changed({tags.NAV})
+    assert varnish_node.purges == [("/", "nav")]
+    assert list(Purge.objects.values_list("tags", flat=True)) == ["nav"]
 
 
 def test_editors_see_failed_purges_and_may_not_make_them(client):
@@ -131,12 +144,13 @@ def test_editors_see_failed_purges_and_may_not_make_them(client):
     assert client.get("/admin/edge/purge/add/").status_code == 403
 
 
-def test_a_chief_editor_sends_a_failed_purge_again(client, settings, varnish_node):
+def test_a_chief_editor_sends_a_failed_purge_again(client, settings, varnish_node, on_commit):
     settings.CACHE_PURGE_URLS = [varnish_node.url]
     Purge.objects.create(tags="section-3", state=Purge.State.FAILED, error="refused")
     client.force_login(UserFactory(role="Hoofdredactie"))
     purge = Purge.objects.get()
-    client.post("/admin/edge/purge/", {"action": "send_again", "_selected_action": [purge.pk]})
+    with on_commit():
+        client.post("/admin/edge/purge/", {"action": "send_again", "_selected_action": [purge.pk]})
     purge.refresh_from_db()
     assert purge.state == Purge.State.DONE
     assert varnish_node.purges == [("/", "section-3")]
