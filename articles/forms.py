@@ -7,11 +7,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import policy
 from .imaging import clean_upload
 from .models import CHANGE_NOTE_MAX_LENGTH, Article, Image, Revision
-from .services import OUT_STATUSES, changes_since
+from .services import changes_since, publication_status, released_articles_showing
+from .services.photos import SHOWN_FIELDS
 
-PUBLISHING_STATUSES = OUT_STATUSES
 _MARKUP = re.compile(r"[<>]")
 
 
@@ -58,9 +59,21 @@ class ChangeFields(forms.Form):
 
 
 class RestoreForm(ChangeFields):
-    def __init__(self, *args, article: Article, **kwargs):
+    corrections_confirmed = forms.BooleanField(
+        label=_("I have read the corrections above; their notes stay on the article."),
+        required=False,
+    )
+
+    def __init__(self, *args, article: Article, corrections: list[Revision], **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        if corrections:
+            self.fields["corrections_confirmed"].required = True
+            self.fields["corrections_confirmed"].error_messages["required"] = _(
+                "Confirm that you have read the corrections made after this revision."
+            )
+        else:
+            self.fields["corrections_confirmed"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()
@@ -80,7 +93,6 @@ def validate_plausible_year(value) -> None:
         )
 
 
-READER_VISIBLE = {Article.Status.SCHEDULED, Article.Status.PUBLISHED}
 IMAGE_NOT_PUBLISHABLE = _(
     "An article can only be published when its images have alt text and a credit. "
     "Add them to the image first."
@@ -132,23 +144,20 @@ class ArticleAdminForm(forms.ModelForm):
         if self.was_out:
             clean_change(self, kind_required=True)
         status = data.get("status")
-        can_publish = self.user is not None and self.user.has_perm("articles.publish_article")
-        if status in PUBLISHING_STATUSES and not can_publish:
-            original = self.instance.status if self.instance.pk else None
-            if status != original:
-                self.add_error("status", _("You may not publish, schedule or unpublish articles."))
-                return data
-        if status in {Article.Status.SCHEDULED, Article.Status.PUBLISHED}:
-            published_at = data.get("published_at") or timezone.now()
-            data["published_at"] = published_at
-            # The time decides: a future time is a schedule, a past one a publication.
-            data["status"] = (
-                Article.Status.SCHEDULED
-                if published_at > timezone.now()
-                else Article.Status.PUBLISHED
-            )
+        if status is None:
+            return data
+        # Not yet changed: the model form fills the instance only after clean().
+        stored_status = self.instance.status if self.instance.pk else None
+        if not policy.may_set_status(self.user, old=stored_status, new=status):
+            self.add_error("status", _("You may not publish, schedule or unpublish articles."))
+            return data
+        # As the service will save it, so that the constraints are checked on that.
+        data["status"], data["published_at"] = publication_status(
+            status=status, published_at=data.get("published_at"), now=timezone.now()
+        )
         lead_image = data.get("lead_image")
-        if data.get("status") in READER_VISIBLE and lead_image and not lead_image.is_publishable:
+        visible = data["status"] in Article.Status.reader_visible()
+        if visible and lead_image and not lead_image.is_publishable:
             self.add_error("lead_image", IMAGE_NOT_PUBLISHABLE)
         return data
 
@@ -177,7 +186,7 @@ class InlineImageFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         # The admin builds the formsets on the article as the article form just cleaned it.
-        if self.instance.status not in READER_VISIBLE:
+        if self.instance.status not in Article.Status.reader_visible():
             return
         for form in self.forms:
             image = form.cleaned_data.get("image")
@@ -185,7 +194,18 @@ class InlineImageFormSet(forms.BaseInlineFormSet):
                 form.add_error("image", IMAGE_NOT_PUBLISHABLE)
 
 
+PHOTO_OF_RELEASED_ARTICLE = _(
+    "This photo is in a published or scheduled article: only an editor who may publish can"
+    " change its file, alt text, caption or credit."
+)
+
+
 class ImageAdminForm(forms.ModelForm):
+    """A photo; for one in published or scheduled articles a change is an editorial change."""
+
+    change_kind = ChangeFields.base_fields["change_kind"]
+    change_note = ChangeFields.base_fields["change_note"]
+
     class Meta:
         model = Image
         fields = ["file", "alt", "caption", "credit"]
@@ -193,6 +213,16 @@ class ImageAdminForm(forms.ModelForm):
             # A hint for the file picker; the content check in clean_file is what counts.
             "file": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.released = released_articles_showing(self.instance)
+        if not self.released:
+            self.fields["change_kind"].widget = forms.HiddenInput()
+            self.fields["change_note"].widget = forms.HiddenInput()
+
+    clean_change_note = ChangeFields.clean_change_note
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -204,9 +234,19 @@ class ImageAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if not self.released:
+            return data
         missing = not (data.get("alt", "").strip() and data.get("credit", "").strip())
-        if missing and self.instance.pk and self.instance.is_in_visible_article():
+        if missing:
             raise forms.ValidationError(IMAGE_IN_USE_NEEDS_ALT_AND_CREDIT)
+        if not SHOWN_FIELDS & set(self.changed_data):
+            return data
+        refused = self.user is not None and not policy.may_change_photo(
+            self.user, self.instance, released=True
+        )
+        if refused:
+            raise forms.ValidationError(PHOTO_OF_RELEASED_ARTICLE, code="permission")
+        clean_change(self, kind_required=any(article.was_out for article in self.released))
         return data
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import Article
 from newsletters import services
 from newsletters.models import Delivery, Edition, Subscriber
-from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
+from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory, save_change
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ class TestBatches:
         start(edition)
         article = edition.items.get().article
         article.headline = "Dijken worden flink verhoogd"
-        article.save()
+        save_change(article)
         send_all(edition)
         text = mail_server.messages[0].get_body(("plain",)).get_content()
         assert "Dijken worden flink verhoogd" in text
