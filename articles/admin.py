@@ -7,11 +7,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from proofing.panel import panel_context
+
 from . import policy, services
 from .admin_revisions import RevisionAdminMixin
-from .forms import ArticleAdminForm, ImageAdminForm, InlineImageFormSet
+from .forms import ArticleAdminForm, InlineImageFormSet
 from .imaging import image_queue_renditions
 from .models import Article, ArticleRedirect, Author, Image, InlineImage, Section
+from .photo_forms import ImageAdminForm
 
 
 def with_user(form_class, user):
@@ -218,6 +221,12 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["article_panels"] = self.article_panels(request, context["adminform"].form, obj)
+        if obj is not None and obj.pk:
+            # The pre-publish check, beside the object tools. The stored article, or on a
+            # refused save the text as entered: same panel.
+            context["proofing"] = panel_context(
+                article=obj, user=request.user, next_url=request.path
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj: Article, form, change):

@@ -1,17 +1,17 @@
+import copy
 import re
 import unicodedata
 from datetime import timedelta
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from proofing.services import PublishBlocked, check_publishable
+
 from . import policy
-from .imaging import clean_upload
-from .models import CHANGE_NOTE_MAX_LENGTH, Article, Image, Revision
-from .services import changes_since, publication_status, released_articles_showing
-from .services.photos import SHOWN_FIELDS
+from .models import CHANGE_NOTE_MAX_LENGTH, Article, Revision
+from .services import changes_since, publication_status
 
 _MARKUP = re.compile(r"[<>]")
 
@@ -98,10 +98,6 @@ IMAGE_NOT_PUBLISHABLE = _(
     "Add them to the image first."
 )
 
-IMAGE_IN_USE_NEEDS_ALT_AND_CREDIT = _(
-    "This photo is in a published or scheduled article: it keeps needing alt text and a credit."
-)
-
 
 class ArticleAdminForm(forms.ModelForm):
     """The editor's article form: who may publish, what kind of change, and no lost updates."""
@@ -159,7 +155,23 @@ class ArticleAdminForm(forms.ModelForm):
         visible = data["status"] in Article.Status.reader_visible()
         if visible and lead_image and not lead_image.is_publishable:
             self.add_error("lead_image", IMAGE_NOT_PUBLISHABLE)
+        if visible and not self.errors:
+            self._check_house_rules(data)
         return data
+
+    def _check_house_rules(self, data) -> None:
+        """Blocking proofing rules refuse publication here, so the editor's text stays."""
+        candidate = copy.copy(self.instance)
+        for name in ("headline", "lede", "body", "lead_image"):
+            setattr(candidate, name, data.get(name, getattr(candidate, name)))
+        try:
+            check_publishable(
+                article=candidate,
+                change_kind=data.get("change_kind", ""),
+                change_note=data.get("change_note", ""),
+            )
+        except PublishBlocked as blocked:
+            self.add_error(None, blocked)
 
     def _check_version(self, version: int | None) -> None:
         if not self.instance.pk:
@@ -192,62 +204,6 @@ class InlineImageFormSet(forms.BaseInlineFormSet):
             image = form.cleaned_data.get("image")
             if image and not form.cleaned_data.get("DELETE") and not image.is_publishable:
                 form.add_error("image", IMAGE_NOT_PUBLISHABLE)
-
-
-PHOTO_OF_RELEASED_ARTICLE = _(
-    "This photo is in a published or scheduled article: only an editor who may publish can"
-    " change its file, alt text, caption or credit."
-)
-
-
-class ImageAdminForm(forms.ModelForm):
-    """A photo; for one in published or scheduled articles a change is an editorial change."""
-
-    change_kind = ChangeFields.base_fields["change_kind"]
-    change_note = ChangeFields.base_fields["change_note"]
-
-    class Meta:
-        model = Image
-        fields = ["file", "alt", "caption", "credit"]
-        widgets = {
-            # A hint for the file picker; the content check in clean_file is what counts.
-            "file": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-        }
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.released = released_articles_showing(self.instance)
-        if not self.released:
-            self.fields["change_kind"].widget = forms.HiddenInput()
-            self.fields["change_note"].widget = forms.HiddenInput()
-
-    clean_change_note = ChangeFields.clean_change_note
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not isinstance(upload, UploadedFile):
-            return upload  # the stored file, unchanged
-        clean = clean_upload(upload)
-        self.instance.file_size = clean.size
-        return clean
-
-    def clean(self):
-        data = super().clean()
-        if not self.released:
-            return data
-        missing = not (data.get("alt", "").strip() and data.get("credit", "").strip())
-        if missing:
-            raise forms.ValidationError(IMAGE_IN_USE_NEEDS_ALT_AND_CREDIT)
-        if not SHOWN_FIELDS & set(self.changed_data):
-            return data
-        refused = self.user is not None and not policy.may_change_photo(
-            self.user, self.instance, released=True
-        )
-        if refused:
-            raise forms.ValidationError(PHOTO_OF_RELEASED_ARTICLE, code="permission")
-        clean_change(self, kind_required=any(article.was_out for article in self.released))
-        return data
 
 
 # Longer queries are cut, not refused: nobody means more than this.

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "articles",
     "newsletters",
     "feedback",
+    "proofing",
 ]
 
 MIDDLEWARE = [
@@ -257,3 +258,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The pre-publish check (proofing): a time budget per check, of which suggestions may use a
+# part, and the most text it reads; beyond these it says what it skipped.
+PROOFING_SECONDS = env.float("PROOFING_SECONDS", default=1.0)
+PROOFING_SUGGESTION_SECONDS = env.float("PROOFING_SUGGESTION_SECONDS", default=0.3)
+PROOFING_MAX_WORDS = env.int("PROOFING_MAX_WORDS", default=20_000)
+PROOFING_MAX_CHARACTERS = env.int("PROOFING_MAX_CHARACTERS", default=200_000)

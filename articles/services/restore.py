@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from .. import policy
 from ..models import Article, Author, InlineImage, Revision
 from ..policy import require
-from .workflow import Change, record, require_change_kind, stored_version
+from .workflow import Change, check_house_rules, record, require_change_kind, stored_version
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ def revision_restore(
                 ),
                 code="image_not_publishable",
             )
+
+    check_house_rules(article, by=by, kind=kind, note=note)
 
     def replace_inline_photos() -> None:
         article.inline_images.all().delete()

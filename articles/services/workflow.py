@@ -14,6 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proofing.services import check_publishable
+
 from .. import policy
 from ..diff import FieldDiff, compare
 from ..models import Article, ArticleRedirect, Author, JobRun, Revision
@@ -69,6 +71,15 @@ def require_change_kind(*, stored: Article | None, kind: str) -> None:
     """Readers have seen it: an edit must say whether it is a typo fix, update or correction."""
     if stored is not None and stored.was_out and kind not in Revision.Kind.values:
         raise ValidationError(_("Choose what kind of change this is."), code="kind_required")
+
+
+def check_house_rules(article: Article, *, by, kind: str = "", note: str = "") -> None:
+    """Blocking house-style rules (proofing) refuse what people send out: PublishBlocked.
+
+    The site itself (demo content, test data, the beat job) is not held to them.
+    """
+    if by is not SYSTEM and article.status in Article.Status.reader_visible():
+        check_publishable(article=article, change_kind=kind, change_note=note)
 
 
 def record(
@@ -153,6 +164,7 @@ def article_create(
 ) -> Revision:
     """Save a new article (a draft, or sent out straight away by an editor)."""
     require(policy.may_create(by) and policy.may_set_status(by, old=None, new=article.status))
+    check_house_rules(article, by=by)
     return record(
         article=article,
         stored=None,
@@ -189,6 +201,7 @@ def article_save(
         and policy.may_set_status(by, old=stored.status, new=article.status)
     )
     require_change_kind(stored=stored, kind=kind)
+    check_house_rules(article, by=by, kind=kind, note=note)
     return record(
         article=article,
         stored=stored,
@@ -222,6 +235,8 @@ def article_publish(*, article: Article, by, at: datetime | None = None) -> Revi
     """Send `article` out at `at` (default: its own time, or now); a future time schedules."""
     require(policy.may_publish(by))
     article.published_at = at or article.published_at
+    article.status = Article.Status.PUBLISHED
+    check_house_rules(article, by=by)
     return _move(article, status=Article.Status.PUBLISHED, by=by)
 
 
@@ -231,7 +246,8 @@ def article_schedule(*, article: Article, by, at: datetime) -> Revision:
     require(policy.may_publish(by))
     if at <= timezone.now():
         raise ValidationError(_("A schedule needs a time in the future."), code="past")
-    article.published_at = at
+    article.published_at, article.status = at, Article.Status.SCHEDULED
+    check_house_rules(article, by=by)
     return _move(article, status=Article.Status.SCHEDULED, by=by)
 
 
