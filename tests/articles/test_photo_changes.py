@@ -120,21 +120,21 @@ class TestEditor:
         unused = client.get(image_url(ImageFactory())).content.decode()
         assert "Soort wijziging" in in_use and "Soort wijziging" not in unused
 
-    def test_a_new_file_queues_renditions_after_commit(
-        self, published, django_capture_on_commit_callbacks, monkeypatch
+    def test_a_new_file_queues_renditions_through_the_outbox(
+        self, published, django_capture_on_commit_callbacks
     ):
-        from articles import tasks
+        from articles.tasks import make_image_renditions
+        from newsroom.models import OutboxTask
 
-        queued = []
-        monkeypatch.setattr(tasks.make_image_renditions, "delay", queued.append)
         photo = published.lead_image
         photo.renditions = {"480": {"webp": "x.webp", "jpeg": "x.jpg"}}
         editor = UserFactory(role=EINDREDACTEUR)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.image_change(image=photo, by=editor, changed=["file"], kind="update")
-        assert (queued, Image.objects.get(pk=photo.pk).renditions) == ([], {})
-        callbacks[0]()
-        assert queued == [photo.pk]
+        assert Image.objects.get(pk=photo.pk).renditions == {}
+        queued = OutboxTask.objects.get()
+        assert (queued.task, queued.args) == (make_image_renditions.name, [photo.pk])
+        assert len(callbacks) == 1  # the broker is asked only after commit
 
 
 @pytest.fixture
