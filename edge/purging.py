@@ -15,7 +15,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from newsroom.outbox import enqueue_on_commit
@@ -117,12 +117,16 @@ def article_changed(*, article, old_section_id: int | None = None) -> None:
     )
 
 
+def schedule_changed() -> None:
+    """A scheduled time was set or moved: the page cache's version must end at the new one."""
+    transaction.on_commit(bump_content_version)
+
+
 def image_changed(*, image) -> None:
     """Purge every reader page of the visible articles that show this photo."""
     from articles.models import Article
 
-    shown_in = Article.objects.visible().filter(Q(lead_image=image) | Q(inline_images__image=image))
-    for article in shown_in.distinct().prefetch_related("authors"):
+    for article in Article.objects.visible().showing(image).prefetch_related("authors"):
         article_changed(article=article)
 
 
