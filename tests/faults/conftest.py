@@ -41,7 +41,7 @@ def why_not_run(config) -> str | None:
 
 @pytest.hookimpl(trylast=True)  # after `-m` has deselected what it does not want
 def pytest_collection_modifyitems(config, items):
-    faults = [item for item in items if "faults" in item.keywords]
+    faults = [item for item in items if item.get_closest_marker("faults")]
     reason = faults and why_not_run(config)
     for item in faults if reason else []:
         item.add_marker(pytest.mark.skip(reason=reason))
