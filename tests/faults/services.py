@@ -83,6 +83,7 @@ class PrivatePostgres:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def create(self):
+        self._drop_leftovers()
         subprocess.run(
             [PG["pg_createcluster"], self.version, self.name, "-p", str(self.port), "--",
              "--auth-host=trust", "--auth-local=trust"],
@@ -108,6 +109,13 @@ class PrivatePostgres:
             check=False,
             capture_output=True,
         )
+
+    def _drop_leftovers(self):
+        # Clusters of runs that were killed before their teardown (named by their pid).
+        for folder in (CONFIGS / self.version).glob("kopij-faults-*"):
+            pid = int(folder.name.split("-")[2])
+            if not Path(f"/proc/{pid}").exists():
+                self.drop(folder.name)
 
     def _ctl(self, *action: str):
         subprocess.run(
