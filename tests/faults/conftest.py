@@ -59,7 +59,8 @@ def pytest_terminal_summary(terminalreporter, config):
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call" and "figures" in item.funcargs:
-        item.funcargs["figures"].outcome = report.outcome
+        xfail = hasattr(report, "wasxfail")
+        item.funcargs["figures"].outcome = "xfailed" if xfail else report.outcome
     return report
 
 
