@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from newsroom.links import absolute_url
+
 from . import services
 from .diff import compare
 from .forms import ArticleAdminForm, ImageAdminForm, InlineImageFormSet, RestoreForm
@@ -248,7 +250,7 @@ class ArticleAdmin(admin.ModelAdmin):
             title=_("Revisions of “%(headline)s”") % {"headline": article.headline},
             revisions=revisions,
             may_restore=article.editable_by(request.user),
-            share_url=request.build_absolute_uri(reverse("articles:preview", args=[token])),
+            share_url=absolute_url(reverse("articles:preview", args=[token])),
         )
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 

@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import feeds, views
+from . import feeds, sitemaps, views
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
@@ -33,7 +33,7 @@ urlpatterns = [
     # An index of the sitemaps (the articles' one has pages of 5,000).
     path(
         "sitemap.xml",
-        for_machines(sitemap_views.index),
+        for_machines(sitemaps.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
         name="sitemap",
     ),

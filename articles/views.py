@@ -17,6 +17,8 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from newsroom.links import absolute_url
+
 from . import services
 from .forms import SearchForm
 from .models import Article, ArticleRedirect, Revision, Section
@@ -227,7 +229,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap')}",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:news_sitemap')}",
+        f"Sitemap: {absolute_url(reverse('articles:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('articles:news_sitemap'))}",
     ]
     return _public(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))
