@@ -133,6 +133,8 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The paper's date formats (newsroom/formats/nl/formats.py), before Django's own.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
