@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.env import parse_admins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -158,6 +160,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Mail: SMTP when EMAIL_HOST is set; otherwise a folder (EMAIL_FILE_PATH) or the console.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets a mail for every unhandled error (500) when DEBUG is off; the 500 page says
+# "the editors have been notified" only when this is set.
+ADMINS = parse_admins(env.str("ADMINS", default=""))
 # Date headers in Amsterdam time with its offset, as readers' clients show them.
 EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
@@ -257,6 +262,18 @@ PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's error reporting: unhandled errors of requests, mailed to ADMINS.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }
+# The pages of the 500 and of a refused form: no database, the shared error base.
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
