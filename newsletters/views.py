@@ -12,10 +12,10 @@ from newsroom.caching import public_page
 from newsroom.origin import same_origin_post
 from newsroom.ratelimits import over_limit
 
-from . import services
 from .forms import SignupForm
 from .models import ConsentRecord, Edition, Subscriber
 from .selectors import edition_sections
+from .services import subscribers
 from .tokens import read_confirm_token, read_unsubscribe_token
 
 ARCHIVE_PAGE_SIZE = 20
@@ -61,7 +61,9 @@ def subscribe(request):
     form = SignupForm(request.POST)
     if not form.is_valid():
         return render(request, "newsletters/signup.html", {"form": form}, status=400)
-    services.subscriber_signup(email=form.cleaned_data["email"], source=form.cleaned_data["source"])
+    subscribers.subscriber_signup(
+        email=form.cleaned_data["email"], source=form.cleaned_data["source"]
+    )
     return redirect("newsletters:pending")
 
 
@@ -94,7 +96,7 @@ def confirm(request, token: str):
     if consent is None:
         return _link_invalid(request)
     if request.method == "POST":
-        services.subscriber_confirm(consent=consent)
+        subscribers.subscriber_confirm(consent=consent)
         return redirect("newsletters:confirmed")
     return render(request, "newsletters/confirm.html")
 
@@ -138,7 +140,7 @@ def unsubscribe(request, token: str):
             text=_("This request was not understood. Use the button on the unsubscribe page."),
             status=400,
         )
-    services.subscriber_unsubscribe(subscriber=subscriber)
+    subscribers.subscriber_unsubscribe(subscriber=subscriber)
     return _message(
         request,
         title=_("You are unsubscribed"),
