@@ -17,7 +17,7 @@ from tests.factories import UserFactory
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 NOTIFIED = "De redactie is op de hoogte gebracht"
 SORRY = "Er ging aan onze kant iets mis."
-SHARED_BASE = '<main id="main" class="page error-page">'
+SHARED_BASE = '<div class="error-page">'
 
 
 @pytest.fixture
