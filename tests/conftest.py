@@ -145,3 +145,30 @@ def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 collecting what it is sent."""
     with serving_smtp(SmtpSink(), settings) as sink:
         yield sink
+
+
+# The data migrations that give the roles their permissions, in order.
+ROLE_MIGRATIONS = [
+    "articles.migrations.0002_roles",
+    "articles.migrations.0006_image_roles",
+    "feedback.migrations.0002_editor_permissions",
+    "newsletters.migrations.0002_editor_roles",
+]
+
+
+@pytest.fixture
+def roles(db):
+    """The role groups with their permissions, as the data migrations made them.
+
+    A transactional test's flush empties the tables, these rows included; tests that log
+    in with a role and run after one (PostgreSQL leg) need them back.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db.migrations import RunPython
+
+    for name in ROLE_MIGRATIONS:
+        for operation in import_module(name).Migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)

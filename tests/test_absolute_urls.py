@@ -184,7 +184,7 @@ class TestMail:
         assert all(link.startswith(f"{SITE_URL}/") for link in links), links
 
 
-def test_the_shared_preview_link_is_on_site_url(client):
+def test_the_shared_preview_link_is_on_site_url(client, roles):
     client.force_login(UserFactory(username="eva", role=EINDREDACTEUR))
     draft = ArticleFactory(status="draft", published_at=None)
     url = reverse("admin:articles_article_revisions", args=[draft.pk])

@@ -50,7 +50,7 @@ class TestTheRealPages:
         assert response.status_code == 400
         assert "<h1>Ongeldig verzoek</h1>" in html and SHARED_BASE in html
 
-    def test_a_reporter_in_the_section_admin_gets_the_403_page(self, client):
+    def test_a_reporter_in_the_section_admin_gets_the_403_page(self, client, roles):
         client.force_login(UserFactory(username="victor", role=VERSLAGGEVER))
         response = client.get(reverse("admin:articles_section_add"))
         html = response.content.decode()

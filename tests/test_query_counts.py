@@ -250,7 +250,7 @@ ADMIN_LISTS = {
 
 
 @pytest.fixture
-def chief(client):
+def chief(client, roles):
     client.force_login(UserFactory(username="chef", role=HOOFDREDACTIE))
     return client
 
