@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "articles",
     "newsletters",
     "feedback",
+    "proofing",
 ]
 
 MIDDLEWARE = [
@@ -277,3 +278,10 @@ LOGGING = {
 }
 # The pages of the 500 and of a refused form: no database, the shared error base.
 CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
+
+# The pre-publish check (proofing): a time budget per check, of which suggestions may use a
+# part, and the most text it reads; beyond these it says what it skipped.
+PROOFING_SECONDS = env.float("PROOFING_SECONDS", default=1.0)
+PROOFING_SUGGESTION_SECONDS = env.float("PROOFING_SUGGESTION_SECONDS", default=0.3)
+PROOFING_MAX_WORDS = env.int("PROOFING_MAX_WORDS", default=20_000)
+PROOFING_MAX_CHARACTERS = env.int("PROOFING_MAX_CHARACTERS", default=200_000)
