@@ -156,19 +156,29 @@ ROLE_MIGRATIONS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def _migrated_apps(django_db_setup, django_db_blocker):
+    """The models as the migrations leave them (what RunPython code expects as `apps`)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    with django_db_blocker.unblock():
+        return MigrationLoader(connection).project_state().apps
+
+
 @pytest.fixture
-def roles(db):
+def roles(db, _migrated_apps):
     """The role groups with their permissions, as the data migrations made them.
 
     A transactional test's flush empties the tables, these rows included; tests that log
-    in with a role and run after one (PostgreSQL leg) need them back.
+    in with a role and run after one (PostgreSQL leg) need them back. The migrations get
+    the migrated state, never the project's app registry, which they modify.
     """
     from importlib import import_module
 
-    from django.apps import apps
     from django.db.migrations import RunPython
 
     for name in ROLE_MIGRATIONS:
         for operation in import_module(name).Migration.operations:
             if isinstance(operation, RunPython):
-                operation.code(apps, None)
+                operation.code(_migrated_apps, None)
