@@ -13,9 +13,9 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageCms, PngImagePlugin
 
-from articles.forms import ImageAdminForm
 from articles.imaging import image_make_renditions
 from articles.models import Article, Image, InlineImage
+from articles.photo_forms import ImageAdminForm
 from articles.roles import EINDREDACTEUR
 from newsroom.models import OutboxTask
 from newsroom.outbox import outbox_sweep

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, save_change
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -128,7 +128,7 @@ class TestArticlePage:
         url = seed_article.get_absolute_url()
         before = client.get(url)["ETag"]
         seed_article.headline = "Een nieuwe kop"
-        seed_article.save()
+        save_change(seed_article)
         after = client.get(url, headers={"if-none-match": before})
         assert after.status_code == 200
         assert after["ETag"] != before
@@ -139,7 +139,7 @@ class TestPermalinks:
         old_url = seed_article.get_absolute_url()
         article = Article.objects.get(pk=seed_article.pk)
         article.headline, article.slug = "Kop aangepast", "kop-aangepast"
-        article.save()
+        save_change(article)
         response = client.get(old_url)
         assert response.status_code == 301
         assert response["Location"] == "/buitenland/kop-aangepast/"
@@ -148,7 +148,7 @@ class TestPermalinks:
         old_url = seed_article.get_absolute_url()
         article = Article.objects.get(pk=seed_article.pk)
         article.section = SectionFactory(name="Economie", slug="economie")
-        article.save()
+        save_change(article)
         response = client.get(old_url)
         assert (response.status_code, response["Location"]) == (
             301,
@@ -159,7 +159,7 @@ class TestPermalinks:
         old_url = seed_article.get_absolute_url() + "wijzigingen/"
         article = Article.objects.get(pk=seed_article.pk)
         article.headline, article.slug = "Kop aangepast", "kop-aangepast"
-        article.save()
+        save_change(article)
         response = client.get(old_url)
         assert (response.status_code, response["Location"]) == (
             301,
@@ -171,7 +171,7 @@ class TestPermalinks:
         article = Article.objects.get(pk=seed_article.pk)
         article.slug = "nieuw"
         article.status = Article.Status.UNPUBLISHED
-        article.save()
+        save_change(article)
         assert client.get(old_url).status_code == 404
 
 
