@@ -1,13 +1,12 @@
-from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from edge import tags
-from edge.tags import tag_page
+from edge.tags import tagged
+from newsroom.caching import public_page
 
-from . import feeds, views
+from . import feeds, sitemaps, views
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
@@ -15,12 +14,7 @@ app_name = "articles"
 
 def for_machines(view, tag: str):
     """Feeds and sitemaps: GET and HEAD only, the same for everyone like the reader pages."""
-
-    def tagged(request, *args, **kwargs):
-        tag_page(request, tag)
-        return view(request, *args, **kwargs)
-
-    return require_safe(cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)(tagged))
+    return public_page(require_safe(tagged(view, tag)))
 
 
 urlpatterns = [
@@ -43,7 +37,7 @@ urlpatterns = [
     # An index of the sitemaps (the articles' one has pages of 5,000).
     path(
         "sitemap.xml",
-        for_machines(sitemap_views.index, tags.SITEMAPS),
+        for_machines(sitemaps.index, tags.SITEMAPS),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
         name="sitemap",
     ),

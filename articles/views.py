@@ -1,6 +1,5 @@
 import hashlib
 
-from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import F, Window
@@ -13,12 +12,15 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
 )
+from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from edge import tags
 from edge.tags import tag_page
+from newsroom.caching import public_page
+from newsroom.links import absolute_url
 
 from . import services
 from .forms import SearchForm
@@ -35,12 +37,7 @@ SECTION_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
 
 
-def _public(response):
-    """Mark a reader page as the same for everyone, so browsers and CDNs may keep it."""
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-    return response
-
-
+@public_page
 @require_safe
 def home(request):
     latest = list(Article.objects.visible().for_listing()[:HOME_LATEST])
@@ -68,9 +65,10 @@ def home(request):
         "section_blocks": list(blocks.items()),
     }
     tag_page(request, tags.HOME)
-    return _public(render(request, "articles/home.html", context))
+    return render(request, "articles/home.html", context)
 
 
+@method_decorator(public_page, name="dispatch")
 class SectionView(ListView):
     template_name = "articles/section.html"
     context_object_name = "articles"
@@ -84,9 +82,6 @@ class SectionView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        return _public(super().render_to_response(context, **response_kwargs))
 
 
 def _article_etag(article: Article, inline_images: list) -> str:
@@ -104,6 +99,7 @@ def _article_etag(article: Article, inline_images: list) -> str:
     return quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
 
 
+@public_page
 @require_safe
 def article_detail(request, section_slug: str, slug: str):
     article = (
@@ -119,7 +115,7 @@ def article_detail(request, section_slug: str, slug: str):
     last_modified = article.last_modified.timestamp()
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
-        return _public(not_modified)
+        return not_modified
 
     context = {
         "article": article,
@@ -130,7 +126,7 @@ def article_detail(request, section_slug: str, slug: str):
     response = render(request, "articles/article_detail.html", context)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    return _public(response)
+    return response
 
 
 def _inline_images(article: Article) -> list:
@@ -156,6 +152,7 @@ def _moved_article(section_slug: str, slug: str) -> Article:
     return old.article
 
 
+@public_page
 @require_safe
 def article_changes(request, section_slug: str, slug: str):
     """The public change log: every update and correction, dated; typo fixes only counted."""
@@ -181,7 +178,7 @@ def article_changes(request, section_slug: str, slug: str):
         "changes": [r for r in revisions if r.is_public],
         "typo_fixes": sum(1 for r in revisions if not r.is_public),
     }
-    return _public(render(request, "articles/article_changes.html", context))
+    return render(request, "articles/article_changes.html", context)
 
 
 @require_safe
@@ -215,6 +212,7 @@ def _not_indexed(response):
     return response
 
 
+@public_page
 @require_safe
 def search(request):
     form = SearchForm(request.GET, sections=get_navigation().sections)
@@ -227,15 +225,16 @@ def search(request):
             article.snippet = snippet(article, terms["query"])
     context = {"form": form, "query": terms["query"], "page_obj": page}
     tag_page(request, tags.SEARCH)
-    return _public(render(request, "articles/search.html", context))
+    return render(request, "articles/search.html", context)
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap')}",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:news_sitemap')}",
+        f"Sitemap: {absolute_url(reverse('articles:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('articles:news_sitemap'))}",
     ]
-    return _public(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

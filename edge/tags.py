@@ -6,6 +6,7 @@ change purges its tags from every cache (see purging.py). Views name what they s
 """
 
 from collections.abc import Iterable
+from functools import wraps
 
 HOME = "home"
 NAV = "nav"
@@ -37,6 +38,17 @@ def edition(pk: int) -> str:
 def tag_page(request, *tags: str) -> None:
     """Name what this response shows; the edge middleware turns it into headers."""
     request.cache_tags = getattr(request, "cache_tags", frozenset()) | frozenset(tags)
+
+
+def tagged(view, *tags: str):
+    """`view` with fixed tags: feeds and sitemaps, whose answers show no single object."""
+
+    @wraps(view)
+    def tagging(request, *args, **kwargs):
+        tag_page(request, *tags)
+        return view(request, *args, **kwargs)
+
+    return tagging
 
 
 def page_tags(request) -> frozenset[str]:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core import signing
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from edge import tags
 from edge.tags import tag_page
+from newsroom.caching import public_page
 from newsroom.origin import same_origin_post
 from newsroom.ratelimits import over_limit
 
@@ -41,6 +42,7 @@ def _link_invalid(request):
     )
 
 
+@public_page
 @require_safe
 def signup_page(request):
     return render(request, "newsletters/signup.html", {"form": SignupForm()})
@@ -67,6 +69,7 @@ def subscribe(request):
     return redirect("newsletters:pending")
 
 
+@public_page
 @require_safe
 def pending(request):
     return _message(
@@ -100,6 +103,7 @@ def confirm(request, token: str):
     return render(request, "newsletters/confirm.html")
 
 
+@public_page
 @require_safe
 def confirmed(request):
     return _message(
@@ -147,11 +151,7 @@ def unsubscribe(request, token: str):
     )
 
 
-def _public(response):
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-    return response
-
-
+@method_decorator(public_page, name="dispatch")
 class ArchiveView(ListView):
     template_name = "newsletters/archive.html"
     context_object_name = "editions"
@@ -162,10 +162,8 @@ class ArchiveView(ListView):
         tag_page(self.request, tags.EDITIONS)
         return Edition.objects.public().order_by("-week")
 
-    def render_to_response(self, context, **response_kwargs):
-        return _public(super().render_to_response(context, **response_kwargs))
 
-
+@method_decorator(public_page, name="dispatch")
 class EditionView(DetailView):
     """An edition as a web page: “View in your browser” and the archive."""
 
@@ -179,6 +177,3 @@ class EditionView(DetailView):
     def get_context_data(self, **kwargs):
         tag_page(self.request, tags.EDITIONS, tags.edition(self.object.pk))
         return super().get_context_data(sections=edition_sections(self.object), **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        return _public(super().render_to_response(context, **response_kwargs))
