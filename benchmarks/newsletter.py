@@ -172,7 +172,7 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
     """`workers` worker processes send the edition; returns the phase and the peak RSS in MB."""
     from django.conf import settings
 
-    from newsletters import services
+    from newsletters.services import editions
     from newsletters.models import Edition
 
     env = {**env, "NEWSLETTER_SEND_CHAINS": str(workers)}
@@ -183,7 +183,7 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
         wait_for_workers(workers)
         sink_cpu = cpu_seconds(sink.pid)
         began = time.perf_counter()
-        services.edition_start_send(edition=edition)
+        editions.edition_start_send(edition=edition)
         snapshot = time.perf_counter() - began
         started = time.monotonic()
         while Edition.objects.get(pk=edition.pk).status != Edition.Status.SENT:

@@ -38,18 +38,18 @@ def _cumulative(stats: pstats.Stats, functions: list[tuple[str, str]]) -> float:
 
 def profile_batch(edition, batch_size: int) -> str:
     """Start a send of `edition` here, run two batches by hand (one timed, one profiled)."""
-    from newsletters import services
+    from newsletters.services import editions, sending
     from newsroom.celery import app
 
-    services.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition)
     app.control.purge()  # the send's first task: no worker runs it, this function does
     began = time.perf_counter()
-    services.edition_send_batch(edition_id=edition.pk)
+    sending.edition_send_batch(edition_id=edition.pk)
     wall = time.perf_counter() - began
 
     profiler = cProfile.Profile()
     profiler.enable()
-    services.edition_send_batch(edition_id=edition.pk)
+    sending.edition_send_batch(edition_id=edition.pk)
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = stats.total_tt
