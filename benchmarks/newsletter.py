@@ -172,8 +172,8 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
     """`workers` worker processes send the edition; returns the phase and the peak RSS in MB."""
     from django.conf import settings
 
-    from newsletters.services import editions
     from newsletters.models import Edition
+    from newsletters.services import editions
 
     env = {**env, "NEWSLETTER_SEND_CHAINS": str(workers)}
     settings.NEWSLETTER_SEND_CHAINS = workers
