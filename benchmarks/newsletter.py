@@ -21,12 +21,12 @@ newsletter tables are emptied, and the broker's queue is purged. Per run:
 """
 
 import argparse
+import json
 import os
-import smtplib
+import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.mailsink import Counts, Sink, recipient_checksum  # noqa: E402
+from benchmarks.newsletter_raw import copy_bytes, recipients  # noqa: E402
 from tests.worker_process import (  # noqa: E402  (the project root is on the path now)
     free_port,
     start_worker_process,
@@ -107,18 +108,6 @@ def configure(args, workdir: Path, smtp_port: int) -> dict[str, str]:
     return env
 
 
-def copy_bytes(messages, rendered, *, email: str, subscriber_id: int) -> bytes:
-    """The bytes the engine sends to one subscriber."""
-    from newsletters.mail import delivery_message_id, edition_message
-
-    message_id = delivery_message_id(delivery_id=subscriber_id, batch=uuid.uuid4())
-    data = messages.message_bytes(to=email, subscriber_id=subscriber_id, message_id=message_id)
-    if data is None:
-        message = edition_message(rendered, to=email, subscriber_id=subscriber_id)
-        data = message.message().as_bytes(linesep="\r\n")
-    return data
-
-
 def edition_size(edition) -> str:
     from newsletters.mail import BatchMessages, render_edition
 
@@ -131,32 +120,23 @@ def edition_size(edition) -> str:
     )
 
 
-def raw_phase(name: str, edition, sink: Sink, port: int, count: int, batch_size: int) -> Phase:
-    """Plain smtplib over one connection, the engine's bytes; only the sending is timed."""
-    from django.conf import settings
-
-    from newsletters.mail import BatchMessages, render_edition
-    from newsletters.models import Subscriber
-
-    rendered = render_edition(edition)
-    messages = BatchMessages(rendered)
-    recipients = list(
-        Subscriber.objects.receiving().order_by("pk").values_list("pk", "email")[:count]
+def raw_phase(name: str, edition, sink: Sink, env: dict, count: int, batch_size: int) -> Phase:
+    """The raw baseline, run as a child process like the workers (benchmarks/newsletter_raw.py)."""
+    everyone = recipients(count)
+    sink.reset(len(everyone))
+    arguments = {"--edition": edition.pk, "--count": count, "--batch-size": batch_size}
+    answer = subprocess.run(  # noqa: S603  (this Python, fixed arguments)
+        [sys.executable, "-m", "benchmarks.newsletter_raw", "--port", env["EMAIL_PORT"]]
+        + [str(part) for pair in arguments.items() for part in pair],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    sink.reset(len(recipients))
-    elapsed = 0.0
-    with smtplib.SMTP("127.0.0.1", port) as smtp:
-        for first in range(0, len(recipients), batch_size):
-            chunk = [
-                (email, copy_bytes(messages, rendered, email=email, subscriber_id=pk))
-                for pk, email in recipients[first : first + batch_size]
-            ]
-            started = time.perf_counter()
-            for email, data in chunk:
-                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [email], data)
-            elapsed += time.perf_counter() - started
-    checksum = recipient_checksum(email for _pk, email in recipients)
-    return Phase(name, len(recipients), checksum, sink.counts(), elapsed)
+    seconds = json.loads(answer.stdout)["seconds"]
+    checksum = recipient_checksum(email for _pk, email in everyone)
+    return Phase(name, len(everyone), checksum, sink.counts(), seconds)
 
 
 def wait_for_workers(count: int, timeout: float = 60) -> None:
@@ -245,7 +225,7 @@ def main() -> None:
         edition = data.create_edition(0)
         print(edition_size(edition))
         raw_count = min(args.raw_messages, args.subscribers)
-        raws = [raw_phase("raw smtplib (before)", edition, sink, port, raw_count, args.batch_size)]
+        raws = [raw_phase("raw smtplib (before)", edition, sink, env, raw_count, args.batch_size)]
         print(raws[0].line(), flush=True)
         results = []
         for serial, workers in enumerate(worker_counts, start=1):
@@ -253,7 +233,7 @@ def main() -> None:
             phase, details = worker_phase(edition, workers, sink, env, args.subscribers, checksum)
             results.append(phase)
             print(phase.line(), *details, sep="\n", flush=True)
-        after = raw_phase("raw smtplib (after)", edition, sink, port, raw_count, args.batch_size)
+        after = raw_phase("raw smtplib (after)", edition, sink, env, raw_count, args.batch_size)
         raws.append(after)
         print(raws[1].line())
         report(raws, results)

@@ -6,7 +6,7 @@ import smtplib
 import pytest
 
 from benchmarks.mailsink import Counts, Sink, recipient_checksum
-from benchmarks.newsletter import raw_phase
+from benchmarks.newsletter_raw import send_raw
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 from tests.worker_process import free_port
 
@@ -68,7 +68,10 @@ def test_the_rate_of_each_tenth_comes_from_the_sinks_marks():
 @pytest.mark.django_db
 def test_the_raw_baseline_sends_every_subscriber_the_engines_bytes_once(sink):
     edition = EditionFactory(articles=[ArticleFactory()])
-    SubscriberFactory.create_batch(3)
-    phase = raw_phase("raw", edition, sink, sink.port, count=3, batch_size=2)
-    assert phase.check() == "0 duplicates, 0 missed (OK)"
-    assert phase.counts.bytes > 3000
+    subscribers = SubscriberFactory.create_batch(3)
+    sink.reset(3)
+    send_raw(edition, port=sink.port, count=3, batch_size=2)
+    counts = sink.counts()
+    everyone = recipient_checksum(subscriber.email for subscriber in subscribers)
+    assert (counts.duplicates(), counts.missed(expected=3, checksum=everyone)) == (0, 0)
+    assert counts.bytes > 3 * 3000

@@ -1,0 +1,85 @@
+"""What keeps a send of a million fast: the snapshot in one statement, parallel chains,
+and a claim that does not slow down as the send goes on."""
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsletters.models import Delivery, Subscriber
+from newsletters.services import editions, sending
+from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition():
+    return EditionFactory(articles=[ArticleFactory()])
+
+
+def test_the_snapshot_takes_each_receiving_subscriber_once_and_a_second_one_adds_nothing(
+    edition,
+):
+    receiving = SubscriberFactory.create_batch(3)
+    SubscriberFactory(status="pending")
+    SubscriberFactory(status="suppressed")
+    assert sending.deliveries_snapshot(edition_id=edition.pk) == 3
+    assert sending.deliveries_snapshot(edition_id=edition.pk) == 0
+    rows = edition.deliveries.order_by("pk")
+    assert [row.subscriber for row in rows] == sorted(receiving, key=lambda s: s.pk)
+    assert {(row.status, row.attempts, row.error) for row in rows} == {("queued", 0, "")}
+
+
+def test_two_chains_share_the_send_and_nobody_gets_it_twice(
+    edition, settings, mail_server, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_SEND_CHAINS = 2
+    settings.NEWSLETTER_BATCH_SIZE = 3
+    subscribers = SubscriberFactory.create_batch(10)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        editions.edition_start_send(edition=edition)
+    assert len(callbacks) == 2  # two chains of batch tasks
+    # The chains take turns, as two workers would; each ends when nothing is left.
+    running = [True, True]
+    while any(running):
+        for chain, alive in enumerate(running):
+            if alive:
+                running[chain] = sending.edition_send_batch(edition_id=edition.pk) is not None
+    assert Counter(mail_server.recipients()) == Counter(s.email for s in subscribers)
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+
+
+def test_resuming_a_paused_send_starts_as_many_chains(
+    edition, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_SEND_CHAINS = 3
+    SubscriberFactory()
+    editions.edition_start_send(edition=edition)
+    editions.edition_pause(edition=edition)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert editions.edition_resume(edition=edition)
+    assert len(callbacks) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_at_the_end_of_a_send_the_claim_reads_only_queued_rows_from_its_index(edition):
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"lezer{number}@voorbeeld.nl", status="confirmed")
+        for number in range(3000)
+    )
+    sending.deliveries_snapshot(edition_id=edition.pk)
+    first = edition.deliveries.order_by("pk").values_list("pk", flat=True)[2700]
+    edition.deliveries.filter(pk__lt=first).update(status=Delivery.Status.SENT)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE newsletters_delivery, newsletters_subscriber")
+    with CaptureQueriesContext(connection) as queries:
+        sending._claim_batch(edition.pk, 100)
+    (claim,) = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {claim}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "delivery_queued_idx" in plan, plan
+    assert "Sort" not in plan, plan
