@@ -54,6 +54,9 @@ class Phase:
     checksum: int
     counts: Counts
     seconds: float
+    # CPU seconds of the sender(s) and of the sink: under load, rates vary with the
+    # share of the cores a process gets; the CPU a message costs varies much less.
+    cpu: tuple[float, float] = (0.0, 0.0)
 
     @property
     def rate(self) -> float:
@@ -70,9 +73,12 @@ class Phase:
         return f"{duplicates} duplicates, {missed} missed ({verdict})"
 
     def line(self) -> str:
+        messages = max(self.counts.messages, 1)
+        sender, sink = (seconds * 1000 / messages for seconds in self.cpu)
         return (
             f"{self.name:<22} {self.counts.messages:>9,} msgs in {self.seconds:7.1f} s: "
-            f"{self.rate:6.0f} msgs/s {self.mb_per_s:6.1f} MB/s; {self.check()}"
+            f"{self.rate:6.0f} msgs/s {self.mb_per_s:6.1f} MB/s; {self.check()}\n"
+            f"  CPU ms/msg: sender {sender:.2f}, sink {sink:.2f}"
         )
 
 
@@ -124,6 +130,7 @@ def raw_phase(name: str, edition, sink: Sink, env: dict, count: int, batch_size:
     """The raw baseline, run as a child process like the workers (benchmarks/newsletter_raw.py)."""
     everyone = recipients(count)
     sink.reset(len(everyone))
+    sink_cpu = cpu_seconds(sink.pid)
     arguments = {"--edition": edition.pk, "--count": count, "--batch-size": batch_size}
     answer = subprocess.run(  # noqa: S603  (this Python, fixed arguments)
         [sys.executable, "-m", "benchmarks.newsletter_raw", "--port", env["EMAIL_PORT"]]
@@ -134,9 +141,13 @@ def raw_phase(name: str, edition, sink: Sink, env: dict, count: int, batch_size:
         text=True,
         check=True,
     )
-    seconds = json.loads(answer.stdout)["seconds"]
+    result = json.loads(answer.stdout)
+    sink_cpu = cpu_seconds(sink.pid) - sink_cpu
     checksum = recipient_checksum(email for _pk, email in everyone)
-    return Phase(name, len(everyone), checksum, sink.counts(), seconds)
+    counts = sink.counts()
+    return Phase(
+        name, len(everyone), checksum, counts, result["seconds"], (result["cpu"], sink_cpu)
+    )
 
 
 def wait_for_workers(count: int, timeout: float = 60) -> None:
@@ -146,6 +157,18 @@ def wait_for_workers(count: int, timeout: float = 60) -> None:
     while len(app.control.ping(timeout=0.5) or []) < count:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{count} worker(s) did not answer within {timeout} s")
+
+
+def show_tenths(counts: Counts, started: float, processes, shown: int) -> int:
+    """Print each tenth of the send as it completes (a long run shows its progress)."""
+    rates = counts.tenth_rates(started)
+    for tenth in range(shown, len(rates)):
+        rss = max(peak_rss_mb(process.pid) for process in processes)
+        print(
+            f"  {(tenth + 1) * 10:3d}%: {rates[tenth]:5.0f} msgs/s, peak RSS {rss:.1f} MB",
+            flush=True,
+        )
+    return len(rates)
 
 
 def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, checksum: int):
@@ -166,10 +189,12 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
         editions.edition_start_send(edition=edition)
         snapshot = time.perf_counter() - began
         started = time.monotonic()
+        shown = 0
         while Edition.objects.get(pk=edition.pk).status != Edition.Status.SENT:
             if any(process.poll() is not None for process in processes):
                 raise RuntimeError("a worker died")
-            time.sleep(0.2)
+            time.sleep(0.5)
+            shown = show_tenths(sink.counts(), started, processes, shown)
         counts = sink.counts()
         rss = max(peak_rss_mb(process.pid) for process in processes)
         cpu = sum(cpu_seconds(process.pid) for process in processes)
@@ -178,11 +203,13 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
         for process in processes:
             stop_worker_process(process)
     seconds = (counts.last_at or started) - started
-    phase = Phase(f"worker x{workers}", expected, checksum, counts, max(seconds, 1e-6))
+    phase = Phase(
+        f"worker x{workers}", expected, checksum, counts, max(seconds, 1e-6), (cpu, sink_cpu)
+    )
     tenths = counts.tenth_rates(started)
     details = [
         f"  snapshot of {expected:,} deliveries {snapshot:.1f} s (not in the rate); "
-        f"peak RSS {rss:.1f} MB; CPU s: workers {cpu:.0f}, sink {sink_cpu:.0f}",
+        f"peak RSS {rss:.1f} MB (largest worker)",
         "  msgs/s per tenth: " + " ".join(f"{rate:.0f}" for rate in tenths),
     ]
     if len(tenths) == 10:
@@ -248,10 +275,13 @@ def report(raws: list[Phase], results: list[Phase]) -> None:
     raw_rate = sum(phase.rate for phase in raws) / len(raws)
     raw_mb = sum(phase.mb_per_s for phase in raws) / len(raws)
     print(f"raw smtplib baseline   {raw_rate:6.0f} msgs/s {raw_mb:6.1f} MB/s (mean of both runs)")
+    raw_cpu = sum(phase.cpu[0] for phase in raws) / sum(phase.counts.messages for phase in raws)
     for phase in results:
+        cpu = phase.cpu[0] / phase.counts.messages
         print(
             f"{phase.name}: {phase.rate / raw_rate:.2f} x raw by messages, "
-            f"{phase.mb_per_s / raw_mb:.2f} x raw by bytes (target >= 0.9)"
+            f"{phase.mb_per_s / raw_mb:.2f} x raw by bytes (target >= 0.9); "
+            f"sender CPU per message {cpu / raw_cpu:.2f} x raw's"
         )
     print(
         f"note: this machine has {os.cpu_count()} cores; the sink, the database, this process "

@@ -4,7 +4,7 @@
 
 Run by benchmarks/newsletter.py with the workers' environment, so that the baseline
 is a child process beside the sink exactly as a worker is. Each chunk of messages is
-built untimed; only the sending is timed. Prints the seconds as JSON.
+built untimed; only the sending is timed. Prints its seconds and CPU seconds as JSON.
 """
 
 import argparse
@@ -37,8 +37,11 @@ def recipients(count: int) -> list[tuple[int, str]]:
     return list(Subscriber.objects.receiving().order_by("pk").values_list("pk", "email")[:count])
 
 
-def send_raw(edition, *, port: int, count: int, batch_size: int) -> float:
-    """Send the first `count` subscribers their copy with smtplib; returns the sending seconds."""
+def send_raw(edition, *, port: int, count: int, batch_size: int) -> tuple[float, float]:
+    """Send the first `count` subscribers their copy with smtplib.
+
+    Returns the seconds and the CPU seconds of this process spent sending.
+    """
     from django.conf import settings
 
     from newsletters.mail import BatchMessages, render_edition
@@ -46,18 +49,19 @@ def send_raw(edition, *, port: int, count: int, batch_size: int) -> float:
     rendered = render_edition(edition)
     messages = BatchMessages(rendered)
     everyone = recipients(count)
-    elapsed = 0.0
+    elapsed = cpu = 0.0
     with smtplib.SMTP("127.0.0.1", port) as smtp:
         for first in range(0, len(everyone), batch_size):
             chunk = [
                 (email, copy_bytes(messages, rendered, email=email, subscriber_id=pk))
                 for pk, email in everyone[first : first + batch_size]
             ]
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             for email, data in chunk:
                 smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [email], data)
             elapsed += time.perf_counter() - started
-    return elapsed
+            cpu += time.process_time() - cpu_started
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -71,8 +75,8 @@ def main() -> None:
     from newsletters.models import Edition
 
     edition = Edition.objects.get(pk=args.edition)
-    seconds = send_raw(edition, port=args.port, count=args.count, batch_size=args.batch_size)
-    print(json.dumps({"seconds": seconds}))
+    seconds, cpu = send_raw(edition, port=args.port, count=args.count, batch_size=args.batch_size)
+    print(json.dumps({"seconds": seconds, "cpu": cpu}))
 
 
 if __name__ == "__main__":
