@@ -2,9 +2,9 @@
 
     python -m benchmarks.mailsink --port 8025
 
-The sink accepts every message (aiosmtpd) and keeps none: it counts messages,
-bytes and distinct recipients, and notes when each tenth of the expected
-messages arrived. It runs in its own process so that it does not share a GIL
+The sink accepts every message (a minimal SMTP server on asyncio) and keeps
+none: it counts messages, bytes and distinct recipients, and notes when each
+tenth of the expected messages arrived. It runs in its own process so that it does not share a GIL
 with whatever sends to it (the smtplib baseline used to be slowed by its own
 sink thread).
 
@@ -14,6 +14,7 @@ It is driven over stdin/stdout, one command per line, one JSON answer per line:
 """
 
 import argparse
+import asyncio
 import hashlib
 import json
 import os
@@ -38,7 +39,7 @@ def recipient_checksum(addresses) -> int:
 
 
 class CountingHandler:
-    """aiosmtpd handler: count, remember who got something, discard."""
+    """Count, remember who got something, discard."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -57,12 +58,12 @@ class CountingHandler:
             self.marks = [expected * tenth // 10 for tenth in range(1, 11)] if expected else []
             self.mark_times: list[float] = []
 
-    async def handle_DATA(self, server, session, envelope):
+    def count(self, size: int, recipients: list[str]) -> None:
         now = time.monotonic()
         with self.lock:
             self.messages += 1
-            self.bytes += len(envelope.original_content)
-            for address in envelope.rcpt_tos:
+            self.bytes += size
+            for address in recipients:
                 if address not in self.recipients:
                     self.recipients.add(address)
                     self.checksum = (self.checksum + recipient_checksum([address])) & MASK
@@ -73,7 +74,6 @@ class CountingHandler:
                 self.messages >= self.marks[len(self.mark_times)]
             ):
                 self.mark_times.append(now)
-        return "250 OK: counted"
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -90,23 +90,82 @@ class CountingHandler:
             }
 
 
-def serve(port: int) -> None:
-    from aiosmtpd.controller import Controller
+class CountingSMTP(asyncio.Protocol):
+    """The server side of SMTP, as little of it as a sender needs, for counting.
 
+    A message's end is found with one search of the buffer instead of aiosmtpd's
+    line-by-line reading, so the sink costs a fraction of what a sender costs and
+    the figures measure the senders.
+    """
+
+    REPLIES = {
+        b"EHLO": b"250-sink\r\n250-8BITMIME\r\n250-SIZE 67108864\r\n250 SMTPUTF8\r\n",
+        b"HELO": b"250 sink\r\n",
+        b"DATA": b"354 End data with <CR><LF>.<CR><LF>\r\n",
+        b"QUIT": b"221 Bye\r\n",
+    }
+
+    def __init__(self, handler: CountingHandler):
+        self.handler = handler
+        self.buffer = bytearray()
+        self.in_data = False
+        self.recipients: list[str] = []
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        transport.write(b"220 sink ESMTP\r\n")
+
+    def data_received(self, data: bytes) -> None:
+        searched_to = max(len(self.buffer) - 4, 0)
+        self.buffer += data
+        while self.buffer:
+            if self.in_data:
+                end = self.buffer.find(b"\r\n.\r\n", searched_to)
+                if end < 0:
+                    return
+                body = self.buffer[: end + 2]
+                del self.buffer[: end + 5]
+                # The size after dot-unstuffing, as the message was before sending.
+                self.handler.count(len(body) - body.count(b"\r\n.."), self.recipients)
+                self.in_data, self.recipients, searched_to = False, [], 0
+                self.transport.write(b"250 OK: counted\r\n")
+                continue
+            end = self.buffer.find(b"\r\n")
+            if end < 0:
+                return
+            line = bytes(self.buffer[:end])
+            del self.buffer[: end + 2]
+            self.command(line)
+
+    def command(self, line: bytes) -> None:
+        verb = line[:4].upper()
+        if verb == b"RCPT":
+            self.recipients.append(line.partition(b"<")[2].partition(b">")[0].decode())
+        elif verb in (b"MAIL", b"RSET"):
+            self.recipients = []
+        elif verb == b"DATA":
+            self.in_data = True
+        self.transport.write(self.REPLIES.get(verb, b"250 OK\r\n"))
+        if verb == b"QUIT":
+            self.transport.close()
+
+
+def serve(port: int) -> None:
     handler = CountingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(
+        loop.create_server(lambda: CountingSMTP(handler), "127.0.0.1", port)
+    )
+    threading.Thread(target=loop.run_forever, daemon=True).start()
     print(json.dumps({"ready": port}), flush=True)
-    try:
-        for line in sys.stdin:
-            command, *rest = line.split()
-            if command == "reset":
-                handler.reset(int(rest[0]))
-                print(json.dumps({"reset": int(rest[0])}), flush=True)
-            elif command == "count":
-                print(json.dumps(handler.snapshot()), flush=True)
-    finally:
-        controller.stop()
+    for line in sys.stdin:
+        command, *rest = line.split()
+        if command == "reset":
+            handler.reset(int(rest[0]))
+            print(json.dumps({"reset": int(rest[0])}), flush=True)
+        elif command == "count":
+            print(json.dumps(handler.snapshot()), flush=True)
+    loop.call_soon_threadsafe(server.close)
 
 
 @dataclass

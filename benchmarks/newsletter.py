@@ -164,10 +164,8 @@ def show_tenths(counts: Counts, started: float, processes, shown: int) -> int:
     rates = counts.tenth_rates(started)
     for tenth in range(shown, len(rates)):
         rss = max(peak_rss_mb(process.pid) for process in processes)
-        print(
-            f"  {(tenth + 1) * 10:3d}%: {rates[tenth]:5.0f} msgs/s, peak RSS {rss:.1f} MB",
-            flush=True,
-        )
+        rate = f"{rates[tenth]:5.0f} msgs/s"
+        print(f"  {(tenth + 1) * 10:3d}%: {rate}, peak RSS {rss:.1f} MB; {load()}", flush=True)
     return len(rates)
 
 
