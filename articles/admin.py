@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from proofing.panel import panel_context
+
 from . import services
 from .diff import compare
 from .forms import ArticleAdminForm, ImageAdminForm, InlineImageFormSet, RestoreForm
@@ -141,6 +143,14 @@ class ArticleAdmin(admin.ModelAdmin):
             # Before publication a save needs no kind or note, only the lost-update guard.
             return [(None, {"fields": [*main[1]["fields"], "version"]}), publication, details]
         return self.fieldsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            # The stored article, or on a refused save the text as entered: same panel.
+            context["proofing"] = panel_context(
+                article=obj, user=request.user, next_url=request.path
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changelist_view(self, request, extra_context=None):
         if services.publish_job_is_late():

@@ -1,3 +1,4 @@
+import copy
 import re
 import unicodedata
 from datetime import timedelta
@@ -6,6 +7,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from proofing.services import PublishBlocked, check_publishable
 
 from .imaging import clean_upload
 from .models import CHANGE_NOTE_MAX_LENGTH, Article, Image, Revision
@@ -150,7 +153,23 @@ class ArticleAdminForm(forms.ModelForm):
         lead_image = data.get("lead_image")
         if data.get("status") in READER_VISIBLE and lead_image and not lead_image.is_publishable:
             self.add_error("lead_image", IMAGE_NOT_PUBLISHABLE)
+        if data.get("status") in READER_VISIBLE and not self.errors:
+            self._check_house_rules(data)
         return data
+
+    def _check_house_rules(self, data) -> None:
+        """Blocking proofing rules refuse publication here, so the editor's text stays."""
+        candidate = copy.copy(self.instance)
+        for name in ("headline", "lede", "body", "lead_image"):
+            setattr(candidate, name, data.get(name, getattr(candidate, name)))
+        try:
+            check_publishable(
+                article=candidate,
+                change_kind=data.get("change_kind", ""),
+                change_note=data.get("change_note", ""),
+            )
+        except PublishBlocked as blocked:
+            self.add_error(None, blocked)
 
     def _check_version(self, version: int | None) -> None:
         if not self.instance.pk:

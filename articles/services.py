@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proofing.services import check_publishable
+
 from .diff import FieldDiff, compare
 from .models import Article, Author, Change, InlineImage, JobRun, Revision
 
@@ -67,6 +69,9 @@ def article_save(
     """
     stored = Article.objects.filter(pk=article.pk).first() if article.pk else None
     _check_may_save(article=article, stored=stored, by=by, kind=kind)
+    if article.status in Article.Status.reader_visible():
+        # Blocking house-style rules (proofing) refuse publication: PublishBlocked.
+        check_publishable(article=article, change_kind=kind, change_note=note)
     if stored is not None and expected_revision is not None:
         # A conditional UPDATE claims the row: of two concurrent saves only one matches.
         claimed = Article.objects.filter(pk=article.pk, revision_number=expected_revision).update(

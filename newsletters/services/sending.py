@@ -25,6 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 
+from newsroom.outbox import enqueue_on_commit
+
 from .. import tasks
 from ..mail import BatchMessages, delivery_message_id, edition_message, render_edition
 from ..models import Delivery, Edition, Subscriber
@@ -73,13 +75,13 @@ def deliveries_snapshot(*, edition_id: int) -> int:
 
 
 def queue_batches(*, edition_id: int) -> None:
-    """After commit, start NEWSLETTER_SEND_CHAINS chains of batch tasks for the edition.
+    """Start NEWSLETTER_SEND_CHAINS chains of batch tasks for the edition (outbox, on commit).
 
     Each chain claims its own batches, so as many worker processes send at once;
     when one chain finds nothing left to claim it ends and the last one finishes.
     """
     for _chain in range(settings.NEWSLETTER_SEND_CHAINS):
-        transaction.on_commit(lambda: tasks.send_edition_batch.delay(edition_id))
+        enqueue_on_commit(tasks.send_edition_batch, edition_id)
 
 
 def _claim_batch(edition_id: int, size: int) -> uuid.UUID | None:
@@ -276,7 +278,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
             pk__in=interrupted | set(stalled), status=Edition.Status.SENDING
         ).values_list("pk", flat=True)
         for edition_id in restart:
-            transaction.on_commit(lambda pk=edition_id: tasks.send_edition_batch.delay(pk))
+            enqueue_on_commit(tasks.send_edition_batch, edition_id)
     if requeued:
         logger.warning("Sweeper queued %d interrupted deliveries again", requeued)
     return requeued
