@@ -71,7 +71,12 @@ def deliveries_snapshot(*, edition_id: int) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [edition_id, Delivery.Status.QUEUED, *params])
-        return cursor.rowcount
+        count = cursor.rowcount
+        if connection.vendor == "postgresql":
+            # Until autovacuum gets round to it the planner believes the new edition
+            # has no rows, and sorts all of them for every claim (seconds at a million).
+            cursor.execute(f"ANALYZE {deliveries}")
+    return count
 
 
 def queue_batches(*, edition_id: int) -> None:
