@@ -11,9 +11,12 @@ import pstats
 import time
 
 # (label, [(end of the file name, function name), …]); cumulative times, so a part
-# includes what it calls (the rendering includes its own two queries).
+# includes what it calls (the edition part includes its own two queries).
 PARTS = [
-    ("rendering (templates, CSS inlining)", [("newsletters/mail.py", "render_edition")]),
+    (
+        "edition: read articles, render if changed",
+        [("newsletters/mail.py", "render_edition_for_batch")],
+    ),
     ("MIME assembly (once per batch)", [("newsletters/mail.py", "__init__")]),
     ("per copy: recipient, Message-ID, token", [("newsletters/mail.py", "message_bytes")]),
     (

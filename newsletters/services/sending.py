@@ -28,7 +28,12 @@ from django.utils import timezone
 from newsroom.outbox import enqueue_on_commit
 
 from .. import tasks
-from ..mail import BatchMessages, delivery_message_id, edition_message, render_edition
+from ..mail import (
+    BatchMessages,
+    delivery_message_id,
+    edition_message,
+    render_edition_for_batch,
+)
 from ..models import Delivery, Edition, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -241,7 +246,7 @@ def edition_send_batch(*, edition_id: int) -> float | None:
         .select_related("subscriber")
         .order_by("pk")
     )
-    outcome = _deliver(deliveries, render_edition(edition))
+    outcome = _deliver(deliveries, render_edition_for_batch(edition))
     _record(outcome)
     if outcome.connection_failed and not outcome.sent:
         # The server is unreachable: back off instead of hammering it batch after batch.

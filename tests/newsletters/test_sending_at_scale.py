@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
 from newsletters.models import Delivery, Subscriber
 from newsletters.services import editions, sending
-from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
+from tests.factories import ArticleFactory, EditionFactory, ImageFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,28 @@ def test_the_snapshot_takes_each_receiving_subscriber_once_and_a_second_one_adds
     rows = edition.deliveries.order_by("pk")
     assert [row.subscriber for row in rows] == sorted(receiving, key=lambda s: s.pk)
     assert {(row.status, row.attempts, row.error) for row in rows} == {("queued", 0, "")}
+
+
+def test_batches_render_the_edition_again_only_when_something_it_shows_changed(
+    edition, settings, mail_server, monkeypatch
+):
+    from newsletters import mail
+
+    renders = []
+    original = mail.render_edition
+    monkeypatch.setattr(mail, "render_edition", lambda *args: renders.append(1) or original(*args))
+    settings.NEWSLETTER_BATCH_SIZE = 1
+    SubscriberFactory.create_batch(3)
+    editions.edition_start_send(edition=edition)
+    sending.edition_send_batch(edition_id=edition.pk)
+    sending.edition_send_batch(edition_id=edition.pk)
+    assert len(renders) == 1
+    image = ImageFactory(credit="Jan Jansen / ANP")
+    Article.objects.filter(pk=edition.articles.get().pk).update(lead_image=image)
+    sending.edition_send_batch(edition_id=edition.pk)
+    assert len(renders) == 2
+    first, _second, third = (m.get_body(("html",)).get_content() for m in mail_server.messages)
+    assert "Jan Jansen / ANP" in third and "Jan Jansen / ANP" not in first
 
 
 def test_two_chains_share_the_send_and_nobody_gets_it_twice(
