@@ -183,6 +183,8 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
     try:
         wait_for_workers(workers)
         sink_cpu = cpu_seconds(sink.pid)
+        # Not the workers' start-up (imports, connecting): what the send costs them.
+        cpu = -sum(cpu_seconds(process.pid) for process in processes)
         began = time.perf_counter()
         editions.edition_start_send(edition=edition)
         snapshot = time.perf_counter() - began
@@ -195,7 +197,7 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
             shown = show_tenths(sink.counts(), started, processes, shown)
         counts = sink.counts()
         rss = max(peak_rss_mb(process.pid) for process in processes)
-        cpu = sum(cpu_seconds(process.pid) for process in processes)
+        cpu += sum(cpu_seconds(process.pid) for process in processes)
         sink_cpu = cpu_seconds(sink.pid) - sink_cpu
     finally:
         for process in processes:
