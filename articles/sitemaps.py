@@ -3,11 +3,13 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from newsroom.links import absolute_url
 
 from .models import Article, Section
 
@@ -19,15 +21,11 @@ NEWS_LIMIT = 1000
 class SiteUrlSitemap(Sitemap):
     """Absolute URLs on SITE_URL, whatever host the request came in on."""
 
-    @property
-    def protocol(self) -> str:  # the index view reads this attribute
-        return urlsplit(settings.SITE_URL).scheme
-
     def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme
+        return urlsplit(absolute_url("/")).scheme
 
     def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(absolute_url("/")).netloc
 
 
 class ArticleSitemap(SiteUrlSitemap):
@@ -68,3 +66,17 @@ class NewsSitemap(SiteUrlSitemap):
 
 SITEMAPS = {"sections": SectionSitemap, "articles": ArticleSitemap}
 NEWS_SITEMAPS = {"news": NewsSitemap}
+
+
+def index(request, **kwargs):
+    """Django's sitemap index, with each sitemap's location on SITE_URL.
+
+    Django builds those locations from the request's host; only their path and query
+    (`/sitemap-articles.xml?p=2`) are kept.
+    """
+    response = sitemap_views.index(request, **kwargs)
+    for entry in response.context_data["sitemaps"]:
+        entry.location = absolute_url(
+            urlsplit(entry.location)._replace(scheme="", netloc="").geturl()
+        )
+    return response

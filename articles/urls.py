@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import feeds, views
+from newsroom.caching import public_page
+
+from . import feeds, sitemaps, views
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
@@ -12,7 +12,7 @@ app_name = "articles"
 
 def for_machines(view):
     """Feeds and sitemaps: GET and HEAD only, the same for everyone like the reader pages."""
-    return require_safe(cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)(view))
+    return public_page(require_safe(view))
 
 
 urlpatterns = [
@@ -33,7 +33,7 @@ urlpatterns = [
     # An index of the sitemaps (the articles' one has pages of 5,000).
     path(
         "sitemap.xml",
-        for_machines(sitemap_views.index),
+        for_machines(sitemaps.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
         name="sitemap",
     ),

@@ -1,6 +1,5 @@
 import hashlib
 
-from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import F, Window
@@ -13,9 +12,13 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
 )
+from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
+
+from newsroom.caching import public_page
+from newsroom.links import absolute_url
 
 from . import services
 from .forms import SearchForm
@@ -32,12 +35,7 @@ SECTION_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
 
 
-def _public(response):
-    """Mark a reader page as the same for everyone, so browsers and CDNs may keep it."""
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-    return response
-
-
+@public_page
 @require_safe
 def home(request):
     latest = list(Article.objects.visible().for_listing()[:HOME_LATEST])
@@ -64,9 +62,10 @@ def home(request):
         "latest": latest[1 + HOME_SECONDARY :],
         "section_blocks": list(blocks.items()),
     }
-    return _public(render(request, "articles/home.html", context))
+    return render(request, "articles/home.html", context)
 
 
+@method_decorator(public_page, name="dispatch")
 class SectionView(ListView):
     template_name = "articles/section.html"
     context_object_name = "articles"
@@ -79,9 +78,6 @@ class SectionView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        return _public(super().render_to_response(context, **response_kwargs))
 
 
 def _article_etag(article: Article, inline_images: list) -> str:
@@ -99,6 +95,7 @@ def _article_etag(article: Article, inline_images: list) -> str:
     return quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
 
 
+@public_page
 @require_safe
 def article_detail(request, section_slug: str, slug: str):
     article = (
@@ -112,7 +109,7 @@ def article_detail(request, section_slug: str, slug: str):
     last_modified = article.last_modified.timestamp()
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
-        return _public(not_modified)
+        return not_modified
 
     authors = article.authors.all()
     context = {
@@ -124,7 +121,7 @@ def article_detail(request, section_slug: str, slug: str):
     response = render(request, "articles/article_detail.html", context)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    return _public(response)
+    return response
 
 
 def _inline_images(article: Article) -> list:
@@ -150,6 +147,7 @@ def _moved_article(section_slug: str, slug: str) -> Article:
     return old.article
 
 
+@public_page
 @require_safe
 def article_changes(request, section_slug: str, slug: str):
     """The public change log: every update and correction, dated; typo fixes only counted."""
@@ -174,7 +172,7 @@ def article_changes(request, section_slug: str, slug: str):
         "changes": [r for r in revisions if r.is_public],
         "typo_fixes": sum(1 for r in revisions if not r.is_public),
     }
-    return _public(render(request, "articles/article_changes.html", context))
+    return render(request, "articles/article_changes.html", context)
 
 
 @require_safe
@@ -208,6 +206,7 @@ def _not_indexed(response):
     return response
 
 
+@public_page
 @require_safe
 def search(request):
     form = SearchForm(request.GET, sections=get_navigation().sections)
@@ -219,15 +218,16 @@ def search(request):
         for article in page:
             article.snippet = snippet(article, terms["query"])
     context = {"form": form, "query": terms["query"], "page_obj": page}
-    return _public(render(request, "articles/search.html", context))
+    return render(request, "articles/search.html", context)
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap')}",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:news_sitemap')}",
+        f"Sitemap: {absolute_url(reverse('articles:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('articles:news_sitemap'))}",
     ]
-    return _public(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
