@@ -168,11 +168,14 @@ class SmtpSink:
 
 
 @contextmanager
-def serving_smtp(sink, settings):
-    """Run `sink` as a real SMTP server (aiosmtpd) and point Django's SMTP backend at it."""
+def serving_smtp(sink, settings, *, port: int | None = None):
+    """Run `sink` as a real SMTP server (aiosmtpd) and point Django's SMTP backend at it.
+
+    A given `port` lets a test stop the server and serve again where clients expect it.
+    """
     from aiosmtpd.controller import Controller
 
-    port = free_port()
+    port = port or free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
