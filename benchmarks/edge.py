@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -43,11 +44,26 @@ from tests.stack.client import Browser  # noqa: E402  (the project root is on th
 from tests.stack.stack import PASSWORD, running_stack  # noqa: E402
 from tests.worker_process import free_port  # noqa: E402
 
-PEERS = ROOT.parent / "shared" / "peers"
+# ../shared/peers beside the main checkout (a worktree sits one level deeper), or KOPIJ_PEERS.
+PEERS = Path(
+    os.environ.get("KOPIJ_PEERS")
+    or next(
+        (
+            p
+            for p in (ROOT.parent / "shared" / "peers", ROOT.parent.parent / "shared" / "peers")
+            if p.is_dir()
+        ),
+        ROOT.parent / "shared" / "peers",
+    )
+)
 
 
 def wrk(url: str, seconds: int) -> float:
     """Requests per second (-c32 -t1); fails on any non-2xx answer or socket error."""
+    try:
+        urllib.request.urlopen(url, timeout=10)  # noqa: S310 (127.0.0.1)
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{url} answered {error.code}: {dict(error.headers)}") from error
     done = subprocess.run(
         ["wrk", "-t1", "-c32", f"-d{seconds}s", url], capture_output=True, text=True, check=True
     )
@@ -201,6 +217,7 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", "postgres://")  # the stack makes its own cluster
     print(f"load before: {os.getloadavg()}", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="kopij-edge-bench-"))
+    scratch.chmod(0o755)  # nginx's workers (www-data) read the page from here
     with running_stack() as stack:
         site = json.loads(
             stack.shell(

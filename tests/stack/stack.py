@@ -18,7 +18,6 @@ from tests.worker_process import ROOT, free_port
 
 STACK = ROOT / "deploy" / "stack.sh"
 PASSWORD = "stack-wachtwoord-123"
-CLUSTER = "kopij_edge_stack"
 
 
 def missing_tools() -> str | None:
@@ -38,6 +37,8 @@ class Stack:
         self.port, self.app_port = free_port(), free_port()
         self.pg_port, self.redis_port = free_port(), free_port()
         self.version = sorted(os.listdir("/etc/postgresql"))[-1]
+        # One name per run: two runs on one machine (CI, a benchmark) never drop each other's.
+        self.cluster = f"kopij_stack_{self.pg_port}"
         self.env = {
             **os.environ,
             "STACK_DIR": str(folder / "stack"),
@@ -63,13 +64,19 @@ class Stack:
 
     def postgres(self, action: str) -> None:
         self.run(
-            "pg_ctlcluster", self.version, CLUSTER, action, *(["-m", "fast"] * (action == "stop"))
+            "pg_ctlcluster",
+            self.version,
+            self.cluster,
+            action,
+            *(["-m", "fast"] * (action == "stop")),
         )
 
     def start_services(self) -> None:
-        subprocess.run(["pg_dropcluster", "--stop", self.version, CLUSTER], capture_output=True)
+        subprocess.run(
+            ["pg_dropcluster", "--stop", self.version, self.cluster], capture_output=True
+        )
         self.run(
-            "pg_createcluster", self.version, CLUSTER, "-p", str(self.pg_port),
+            "pg_createcluster", self.version, self.cluster, "-p", str(self.pg_port),
             "--", "--auth-host=trust", "--auth-local=trust",
         )  # fmt: skip
         self.postgres("start")
@@ -86,7 +93,9 @@ class Stack:
         pidfile = self.folder / "redis.pid"
         if pidfile.exists():
             os.kill(int(pidfile.read_text()), 15)
-        subprocess.run(["pg_dropcluster", "--stop", self.version, CLUSTER], capture_output=True)
+        subprocess.run(
+            ["pg_dropcluster", "--stop", self.version, self.cluster], capture_output=True
+        )
 
     def browser(self) -> Browser:
         return Browser(f"http://127.0.0.1:{self.port}")
