@@ -383,8 +383,8 @@ class TestListingPhotos:
         with CaptureQueriesContext(connection) as queries:
             html = client.get(section.get_absolute_url()).content.decode()
         assert html.count('loading="lazy"') == 6
-        # section (1), count (1), page with sections and photos (1), navigation (1)
-        assert len(queries) == 4
+        # navigation (1, then kept in the process), page with sections and photos (1)
+        assert len(queries) == 2
 
 
 def test_deleting_a_photo_removes_its_files(django_capture_on_commit_callbacks):
