@@ -99,12 +99,12 @@ def create_data(n: int):
 
 
 def send_with_worker(edition, worker: subprocess.Popen, n: int) -> tuple[float, float]:
-    from newsletters import services
     from newsletters.models import Edition
+    from newsletters.services import editions
 
     time.sleep(3)  # let the worker connect to the broker
     started = time.perf_counter()
-    services.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition)
     while Edition.objects.get(pk=edition.pk).status != Edition.Status.SENT:
         if worker.poll() is not None:
             raise RuntimeError("the worker died")

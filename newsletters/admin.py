@@ -10,11 +10,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
 from .forms import EditionAdminForm
 from .mail import render_edition
 from .models import ConsentRecord, Delivery, Edition, EditionItem, Subscriber
 from .selectors import edition_progress
+from .services import editions
 
 
 class EditionItemInline(admin.TabularInline):
@@ -109,20 +109,20 @@ class EditionAdmin(admin.ModelAdmin):
                 messages.error(request, _("Your account has no e-mail address for the test."))
                 return back
             try:
-                services.edition_send_test(edition=edition, to=request.user.email)
+                editions.edition_send_test(edition=edition, to=request.user.email)
             except (smtplib.SMTPException, OSError) as exc:
                 messages.error(request, _("The test could not be sent: %(error)s") % {"error": exc})
                 return back
             done, params["email"] = True, request.user.email
         elif action == "send":
             try:
-                params["count"] = services.edition_start_send(edition=edition)
-            except services.EditionNotSendable as exc:
+                params["count"] = editions.edition_start_send(edition=edition)
+            except editions.EditionNotSendable as exc:
                 messages.error(request, str(exc))
                 return back
             done = True
         elif action == "schedule":
-            done = services.edition_schedule(edition=edition, at=edition.scheduled_at)
+            done = editions.edition_schedule(edition=edition, at=edition.scheduled_at)
             params["at"] = date_format(timezone.localtime(edition.scheduled_at), "j F Y H:i")
         else:
             done = STATE_CHANGES[action](edition=edition)
@@ -145,9 +145,9 @@ ACTION_MESSAGES = {
     "resume": gettext_lazy("Sending resumed."),
 }
 STATE_CHANGES = {
-    "hold": services.edition_hold,
-    "pause": services.edition_pause,
-    "resume": services.edition_resume,
+    "hold": editions.edition_hold,
+    "pause": editions.edition_pause,
+    "resume": editions.edition_resume,
 }
 
 

@@ -1,10 +1,10 @@
-"""Thin Celery tasks: each takes ids and calls a service (newsletters.services)."""
+"""Thin Celery tasks: each takes ids and calls a service (newsletters.services.*)."""
 
 import smtplib
 
 from celery import shared_task
 
-from . import services
+from .services import editions, sending, subscribers
 
 
 @shared_task(
@@ -14,14 +14,14 @@ from . import services
     max_retries=6,
 )
 def send_confirmation(consent_id: int) -> bool:
-    return services.consent_send_confirmation(consent_id=consent_id)
+    return subscribers.consent_send_confirmation(consent_id=consent_id)
 
 
 @shared_task(bind=True)
 def send_edition_batch(self, edition_id: int) -> None:
     # Each batch queues the next one, so a send is a chain of short tasks that a
     # pause stops between batches; a duplicated chain only claims other rows.
-    next_in = services.edition_send_batch(edition_id=edition_id)
+    next_in = sending.edition_send_batch(edition_id=edition_id)
     if next_in is None or (next_in > 0 and self.request.is_eager):
         # Run eagerly (make run) a countdown is not honoured: leave waits to the sweeper.
         return
@@ -30,20 +30,20 @@ def send_edition_batch(self, edition_id: int) -> None:
 
 @shared_task
 def assemble_edition() -> int | None:
-    edition = services.edition_assemble()
+    edition = editions.edition_assemble()
     return edition.pk if edition else None
 
 
 @shared_task
 def send_due_editions() -> list[int]:
-    return services.editions_send_due()
+    return editions.editions_send_due()
 
 
 @shared_task
 def sweep_stuck_deliveries() -> int:
-    return services.deliveries_sweep()
+    return sending.deliveries_sweep()
 
 
 @shared_task
 def purge_unconfirmed_signups() -> int:
-    return services.purge_unconfirmed_signups()
+    return subscribers.purge_unconfirmed_signups()

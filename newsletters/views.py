@@ -11,10 +11,10 @@ from django.views.generic import DetailView, ListView
 from newsroom.origin import same_origin_post
 from newsroom.ratelimits import over_limit
 
-from . import services
 from .forms import SignupForm
 from .models import ConsentRecord, Edition, Subscriber
 from .selectors import edition_sections
+from .services import subscribers
 from .tokens import read_confirm_token, read_unsubscribe_token
 
 ARCHIVE_PAGE_SIZE = 20
@@ -59,7 +59,9 @@ def subscribe(request):
     form = SignupForm(request.POST)
     if not form.is_valid():
         return render(request, "newsletters/signup.html", {"form": form}, status=400)
-    services.subscriber_signup(email=form.cleaned_data["email"], source=form.cleaned_data["source"])
+    subscribers.subscriber_signup(
+        email=form.cleaned_data["email"], source=form.cleaned_data["source"]
+    )
     return redirect("newsletters:pending")
 
 
@@ -91,7 +93,7 @@ def confirm(request, token: str):
     if consent is None:
         return _link_invalid(request)
     if request.method == "POST":
-        services.subscriber_confirm(consent=consent)
+        subscribers.subscriber_confirm(consent=consent)
         return redirect("newsletters:confirmed")
     return render(request, "newsletters/confirm.html")
 
@@ -134,7 +136,7 @@ def unsubscribe(request, token: str):
             text=_("This request was not understood. Use the button on the unsubscribe page."),
             status=400,
         )
-    services.subscriber_unsubscribe(subscriber=subscriber)
+    subscribers.subscriber_unsubscribe(subscriber=subscriber)
     return _message(
         request,
         title=_("You are unsubscribed"),

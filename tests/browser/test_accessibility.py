@@ -12,7 +12,7 @@ from articles.imaging import image_make_renditions
 from articles.models import Change, Revision
 from articles.services import preview_token
 from newsletters.models import ConsentRecord, Subscriber
-from newsletters.services import subscriber_signup
+from newsletters.services.subscribers import subscriber_signup
 from newsletters.tokens import confirm_token, unsubscribe_token
 from tests.factories import (
     ArticleFactory,

@@ -5,7 +5,7 @@ Unlike test_worker.py's simulated crash, nothing here is staged in the database:
 and the test database, sends into a real SMTP server, and is killed with SIGKILL
 by that server the moment it has accepted the n-th message, before the worker
 hears the 250. A new worker process and the sweeper must then finish the send
-within the documented policy (newsletters.services): nobody misses the edition,
+within the documented policy (newsletters.services.sending): nobody misses the edition,
 and at most the batch in flight gets it twice.
 """
 
@@ -21,9 +21,10 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from newsletters import services, tasks
+from newsletters import tasks
 from newsletters.mail import delivery_message_id
 from newsletters.models import Delivery
+from newsletters.services import editions
 from tests.conftest import SmtpSink, serving_smtp
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 from tests.newsletters.test_worker import edition_sent, wait_for
@@ -157,7 +158,7 @@ def test_a_worker_killed_mid_batch_costs_at_most_that_batch_twice_and_nobody_mis
 
     first = worker_processes(env)
     crashing_sink.worker_pid = first.pid
-    services.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition)
     assert first.wait(timeout=20) == -signal.SIGKILL
 
     # The crash left exactly one batch "sending"; the batches before it were recorded.

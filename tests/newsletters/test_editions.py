@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article
-from newsletters import services
 from newsletters.mail import BatchMessages, edition_message, render_edition
 from newsletters.models import Edition
 from newsletters.selectors import edition_sections
+from newsletters.services import editions, sending
 from newsletters.tokens import read_unsubscribe_token
 from tests.factories import ArticleFactory, EditionFactory, SectionFactory, SubscriberFactory
 
@@ -29,7 +29,7 @@ class TestAssembly:
         second = ArticleFactory(published_at=FRIDAY_6 - timedelta(days=1))
         newest = ArticleFactory(published_at=FRIDAY_6 - timedelta(hours=1))
         ArticleFactory(published_at=FRIDAY_6 - timedelta(days=2), status=Article.Status.DRAFT)
-        edition = services.edition_assemble(now=FRIDAY_6)
+        edition = editions.edition_assemble(now=FRIDAY_6)
         assert [item.article for item in edition.items.all()] == [newest, second]
         assert old not in edition.articles.all() and first not in edition.articles.all()
         assert edition.week.isoformat() == "2026-11-23"
@@ -53,14 +53,14 @@ class TestAssembly:
         votes(not_useful, False, False)
         unvoted_old = ArticleFactory(published_at=FRIDAY_6 - timedelta(days=3))
         unvoted_new = ArticleFactory(published_at=FRIDAY_6 - timedelta(days=1))
-        edition = services.edition_assemble(now=FRIDAY_6)
+        edition = editions.edition_assemble(now=FRIDAY_6)
         assert [item.article for item in edition.items.all()] == [useful, unvoted_new, unvoted_old]
         assert not_useful not in edition.articles.all()
 
     def test_running_twice_in_a_week_makes_one_edition(self):
         ArticleFactory(published_at=FRIDAY_6 - timedelta(days=1))
-        assert services.edition_assemble(now=FRIDAY_6) is not None
-        assert services.edition_assemble(now=FRIDAY_6 + timedelta(hours=2)) is None
+        assert editions.edition_assemble(now=FRIDAY_6) is not None
+        assert editions.edition_assemble(now=FRIDAY_6 + timedelta(hours=2)) is None
         assert Edition.objects.count() == 1
 
     def test_the_database_refuses_a_second_edition_for_a_week(self):
@@ -69,7 +69,7 @@ class TestAssembly:
             EditionFactory(week=FRIDAY_6.date())
 
     def test_a_week_without_articles_gives_a_held_edition(self):
-        edition = services.edition_assemble(now=FRIDAY_6)
+        edition = editions.edition_assemble(now=FRIDAY_6)
         assert edition.status == "held"
         assert edition.notice == "Deze week zijn er geen artikelen gepubliceerd."
 
@@ -95,8 +95,8 @@ class TestTheMail:
         )
         edition = EditionFactory(intro="Beste lezer,\nhier is de week.", articles=[article])
         subscriber = SubscriberFactory(email="lezer@voorbeeld.nl")
-        services.edition_start_send(edition=edition)
-        services.edition_send_batch(edition_id=edition.pk)
+        editions.edition_start_send(edition=edition)
+        sending.edition_send_batch(edition_id=edition.pk)
         (message,) = mail_server.messages
         return message, edition, subscriber, article
 
@@ -165,7 +165,7 @@ class TestTheMail:
             )
             is None
         )
-        services.edition_send_batch(edition_id=edition.pk)
+        sending.edition_send_batch(edition_id=edition.pk)
         assert mail_server.recipients() == ["lezer@xn--bcher-kva.nl"]
 
 

@@ -6,8 +6,9 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
-from newsletters import services
 from newsletters.models import Delivery, Edition, Subscriber
+from newsletters.services import editions, sending
+from newsletters.services.subscribers import subscriber_unsubscribe
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def start(django_capture_on_commit_callbacks):
 
     def run(edition):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            count = services.edition_start_send(edition=edition)
+            count = editions.edition_start_send(edition=edition)
         assert len(callbacks) == 1  # the first batch, queued on commit
         return count
 
@@ -35,7 +36,7 @@ def start(django_capture_on_commit_callbacks):
 def send_all(edition, *, limit=50) -> int:
     """Run batches as the task chain would, without waiting; returns the batches run."""
     for run in range(1, limit):
-        if services.edition_send_batch(edition_id=edition.pk) is None:
+        if sending.edition_send_batch(edition_id=edition.pk) is None:
             return run
     raise AssertionError("the send never finished")
 
@@ -57,15 +58,15 @@ class TestStartingASend:
     def test_starting_twice_is_refused_and_adds_no_deliveries(self, edition, start):
         SubscriberFactory.create_batch(2)
         start(edition)
-        with pytest.raises(services.EditionNotSendable):
-            services.edition_start_send(edition=edition)
+        with pytest.raises(editions.EditionNotSendable):
+            editions.edition_start_send(edition=edition)
         assert edition.deliveries.count() == 2
 
     def test_an_unpublished_article_blocks_the_send_with_a_clear_message(self, edition):
         SubscriberFactory()
         Article.objects.filter(editions=edition).update(status=Article.Status.UNPUBLISHED)
-        with pytest.raises(services.EditionNotSendable, match="Niet meer gepubliceerd"):
-            services.edition_start_send(edition=edition)
+        with pytest.raises(editions.EditionNotSendable, match="Niet meer gepubliceerd"):
+            editions.edition_start_send(edition=edition)
         edition.refresh_from_db()
         assert edition.status == "scheduled"
         assert "Dijken worden verhoogd" in edition.notice
@@ -100,9 +101,9 @@ class TestBatches:
     def test_claims_never_overlap(self, edition, start):
         SubscriberFactory.create_batch(3)
         start(edition)
-        first = services._claim_batch(edition.pk, 2)
-        second = services._claim_batch(edition.pk, 2)
-        third = services._claim_batch(edition.pk, 2)
+        first = sending._claim_batch(edition.pk, 2)
+        second = sending._claim_batch(edition.pk, 2)
+        third = sending._claim_batch(edition.pk, 2)
         assert third is None
         batches = Counter(edition.deliveries.values_list("batch", flat=True))
         assert batches == {first: 2, second: 1}
@@ -112,8 +113,8 @@ class TestBatches:
     ):
         subscribers = SubscriberFactory.create_batch(4)
         start(edition)
-        services.edition_send_batch(edition_id=edition.pk)
-        services.subscriber_unsubscribe(subscriber=subscribers[3])
+        sending.edition_send_batch(edition_id=edition.pk)
+        subscriber_unsubscribe(subscriber=subscribers[3])
         send_all(edition)
         assert subscribers[3].email not in mail_server.recipients()
         assert len(mail_server.recipients()) == 3
@@ -134,12 +135,12 @@ class TestBatches:
     ):
         SubscriberFactory.create_batch(4)
         start(edition)
-        services.edition_send_batch(edition_id=edition.pk)
-        assert services.edition_pause(edition=edition)
-        assert services.edition_send_batch(edition_id=edition.pk) is None
+        sending.edition_send_batch(edition_id=edition.pk)
+        assert editions.edition_pause(edition=edition)
+        assert sending.edition_send_batch(edition_id=edition.pk) is None
         assert len(mail_server.envelopes) == 2
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            assert services.edition_resume(edition=edition)
+            assert editions.edition_resume(edition=edition)
         assert len(callbacks) == 1
         send_all(edition)
         assert len(mail_server.envelopes) == 4
@@ -168,10 +169,10 @@ class TestSmtpErrors:
         SubscriberFactory(email="vol@voorbeeld.nl")
         mail_server.refuse["vol@voorbeeld.nl"] = "452 4.2.2 Mailbox full"
         start(edition)
-        assert services.edition_send_batch(edition_id=edition.pk) == 0
+        assert sending.edition_send_batch(edition_id=edition.pk) == 0
         delivery = edition.deliveries.get()
         assert delivery.status == "queued" and delivery.retry_at > timezone.now()
-        wait = services.edition_send_batch(edition_id=edition.pk)
+        wait = sending.edition_send_batch(edition_id=edition.pk)
         assert 50 < wait <= 60  # nothing is due yet: the chain waits for the retry
         del mail_server.refuse["vol@voorbeeld.nl"]
         with time_machine.travel(timezone.now() + timedelta(seconds=61)):
@@ -191,7 +192,7 @@ class TestSmtpErrors:
         settings.NEWSLETTER_MAX_ATTEMPTS = 2
         SubscriberFactory()
         start(edition)
-        wait = services.edition_send_batch(edition_id=edition.pk)
+        wait = sending.edition_send_batch(edition_id=edition.pk)
         assert wait == settings.NEWSLETTER_RETRY_SECONDS
         assert edition.deliveries.get().status == "queued"
         with time_machine.travel(timezone.now() + timedelta(hours=1)):
@@ -208,13 +209,13 @@ class TestSweeper:
         """A worker died mid-batch: its rows stay "sending" with an old claim time."""
         subscribers = SubscriberFactory.create_batch(5)
         start(edition)
-        services.edition_send_batch(edition_id=edition.pk)  # batch 1 sent
+        sending.edition_send_batch(edition_id=edition.pk)  # batch 1 sent
         with time_machine.travel(timezone.now() - timedelta(minutes=30)):
-            crashed = services._claim_batch(edition.pk, 2)  # batch 2 claimed, never sent
-        assert services.edition_send_batch(edition_id=edition.pk) == 0  # batch 3 sent
-        assert services.edition_send_batch(edition_id=edition.pk) is None  # waits: in flight
+            crashed = sending._claim_batch(edition.pk, 2)  # batch 2 claimed, never sent
+        assert sending.edition_send_batch(edition_id=edition.pk) == 0  # batch 3 sent
+        assert sending.edition_send_batch(edition_id=edition.pk) is None  # waits: in flight
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            assert services.deliveries_sweep() == 2
+            assert sending.deliveries_sweep() == 2
         assert len(callbacks) == 1  # the stalled send is restarted
         assert not edition.deliveries.filter(batch=crashed).exists()
         send_all(edition)
@@ -225,8 +226,8 @@ class TestSweeper:
     def test_a_batch_still_within_the_grace_period_is_left_alone(self, edition, start):
         SubscriberFactory.create_batch(2)
         start(edition)
-        services._claim_batch(edition.pk, 2)
-        assert services.deliveries_sweep() == 0
+        sending._claim_batch(edition.pk, 2)
+        assert sending.deliveries_sweep() == 0
         assert statuses(edition) == {"sending": 2}
 
 
@@ -239,7 +240,7 @@ class TestScheduledSend:
             scheduled_at=now - timedelta(minutes=1), status="held", articles=[ArticleFactory()]
         )
         later = EditionFactory(scheduled_at=now + timedelta(hours=1), articles=[ArticleFactory()])
-        assert services.editions_send_due() == [due.pk]
+        assert editions.editions_send_due() == [due.pk]
         assert Edition.objects.get(pk=held.pk).status == "held"
         assert Edition.objects.get(pk=later.pk).status == "scheduled"
 
@@ -247,7 +248,7 @@ class TestScheduledSend:
         article = ArticleFactory(headline="Teruggetrokken bericht")
         edition = EditionFactory(scheduled_at=timezone.now(), articles=[article])
         Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
-        assert services.editions_send_due() == []
+        assert editions.editions_send_due() == []
         edition.refresh_from_db()
         assert edition.status == "held"
         assert "Teruggetrokken bericht" in edition.notice
@@ -266,7 +267,7 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(edition, start, mail_s
         edition.deliveries.all().delete()
         start(edition)
         with CaptureQueriesContext(connection) as queries:
-            services.edition_send_batch(edition_id=edition.pk)
+            sending.edition_send_batch(edition_id=edition.pk)
         counts.append(len(queries))
     # edition; claim: select + update; the batch with subscribers; the edition's
     # sections (visible items); record: bulk update in one statement (+ savepoints).

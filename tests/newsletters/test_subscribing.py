@@ -6,8 +6,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from newsletters import services
 from newsletters.models import CONSENT_TEXT_VERSION, ConsentRecord, Subscriber
+from newsletters.services import subscribers
 from newsletters.tokens import confirm_token, unsubscribe_token
 from tests.factories import ArticleFactory, SubscriberFactory
 
@@ -175,7 +175,7 @@ class TestConfirm:
     def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(self, client, consent):
         link = confirm_link(mail.outbox[0])
         client.post(link)
-        services.subscriber_unsubscribe(subscriber=consent.subscriber)
+        subscribers.subscriber_unsubscribe(subscriber=consent.subscriber)
         client.post(link)
         assert Subscriber.objects.get().status == "unsubscribed"
 
@@ -254,7 +254,7 @@ class TestPurge:
         with time_machine.travel(timezone.now() + timedelta(days=6)):
             sign_up(client, email="recent@voorbeeld.nl")
         with time_machine.travel(timezone.now() + timedelta(days=7, hours=1)):
-            assert services.purge_unconfirmed_signups() == 1
+            assert subscribers.purge_unconfirmed_signups() == 1
         assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
             "bevestigd@voorbeeld.nl",
             "recent@voorbeeld.nl",
@@ -262,8 +262,8 @@ class TestPurge:
 
     def test_a_stale_retry_of_an_unsubscribed_reader_is_forgotten_but_the_reader_kept(self):
         subscriber = SubscriberFactory(status="unsubscribed")
-        services.subscriber_signup(email=subscriber.email)
+        subscribers.subscriber_signup(email=subscriber.email)
         with time_machine.travel(timezone.now() + timedelta(days=8)):
-            services.purge_unconfirmed_signups()
+            subscribers.purge_unconfirmed_signups()
         assert Subscriber.objects.filter(pk=subscriber.pk).exists()
         assert not ConsentRecord.objects.exists()

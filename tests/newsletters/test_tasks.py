@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from newsletters import services, tasks
+from newsletters import tasks
 from newsletters.models import ConsentRecord, Edition
+from newsletters.services import subscribers
 from newsletters.tokens import confirm_token
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 
@@ -44,7 +45,7 @@ def test_the_send_due_task_starts_due_editions(django_capture_on_commit_callback
 
 def test_the_confirmation_task_sends_nothing_twice(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.subscriber_signup(email="lezer@voorbeeld.nl")
+        subscribers.subscriber_signup(email="lezer@voorbeeld.nl")
     consent = ConsentRecord.objects.get()
     assert confirm_token(consent.pk) in mail.outbox[0].body
     assert tasks.send_confirmation.delay(consent.pk).get() is False  # a duplicate

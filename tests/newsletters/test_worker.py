@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from newsletters import services, tasks
+from newsletters import tasks
 from newsletters.models import Delivery, Edition
+from newsletters.services import editions, sending
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
 
 
@@ -45,7 +46,7 @@ def test_a_signup_mails_the_confirmation_through_the_worker(celery_worker, mail_
 
 def test_an_edition_reaches_every_subscriber_once_in_batches(celery_worker, mail_server, edition):
     subscribers = SubscriberFactory.create_batch(10)
-    services.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition)
     wait_for(lambda: edition_sent(edition))
     assert sorted(mail_server.recipients()) == sorted(s.email for s in subscribers)
     assert mail_server.connections == 4  # 10 deliveries in batches of 3
@@ -54,7 +55,7 @@ def test_an_edition_reaches_every_subscriber_once_in_batches(celery_worker, mail
 
 def test_a_batch_task_enqueued_twice_sends_nothing_twice(celery_worker, mail_server, edition):
     subscribers = SubscriberFactory.create_batch(10)
-    services.edition_start_send(edition=edition)  # queues the first batch on commit
+    editions.edition_start_send(edition=edition)  # queues the first batch on commit
     tasks.send_edition_batch.delay(edition.pk)
     tasks.send_edition_batch.delay(edition.pk)
     wait_for(lambda: edition_sent(edition))
@@ -77,7 +78,7 @@ def test_after_a_crash_the_sweeper_lets_everyone_have_the_edition_once(
         status=Edition.Status.SENDING, send_started_at=timezone.now()
     )
     Delivery.objects.bulk_create(Delivery(edition=edition, subscriber=s) for s in subscribers)
-    crashed = services._claim_batch(edition.pk, 3)
+    crashed = sending._claim_batch(edition.pk, 3)
     Delivery.objects.filter(batch=crashed).update(
         claimed_at=timezone.now() - timedelta(minutes=settings.NEWSLETTER_SWEEP_AFTER_MINUTES + 1)
     )

@@ -1,0 +1,167 @@
+"""The edition life cycle: assemble, hold, schedule, check, start the send, pause, resume."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import tasks
+from ..mail import edition_message, render_edition
+from ..models import Delivery, Edition, EditionItem, Subscriber
+from ..selectors import edition_blocking_articles, edition_candidates
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_CHUNK = 2000
+
+
+class EditionNotSendable(Exception):
+    """The edition cannot start sending; the message says why, for the editor."""
+
+
+def week_of(moment: datetime):
+    """The Monday (local date) of the week a moment falls in."""
+    local = timezone.localtime(moment).date()
+    return local - timedelta(days=local.weekday())
+
+
+def edition_assemble(*, now: datetime | None = None) -> Edition | None:
+    """Create this week's edition from the week's articles; None when it exists already."""
+    now = now or timezone.now()
+    week = week_of(now)
+    if Edition.objects.filter(week=week).exists():
+        return None
+    articles = edition_candidates(
+        since=now - timedelta(days=7), until=now, limit=settings.NEWSLETTER_EDITION_SIZE
+    )
+    subject = _("%(site)s newsletter, week %(week)d") % {
+        "site": settings.SITE_NAME,
+        "week": week.isocalendar().week,
+    }
+    try:
+        with transaction.atomic():
+            edition = Edition.objects.create(
+                week=week,
+                subject=subject,
+                scheduled_at=now + timedelta(minutes=settings.NEWSLETTER_SEND_AFTER_MINUTES),
+                status=Edition.Status.SCHEDULED if articles else Edition.Status.HELD,
+                notice="" if articles else _("No articles were published this week."),
+            )
+            EditionItem.objects.bulk_create(
+                EditionItem(edition=edition, article=article, position=position)
+                for position, article in enumerate(articles, start=1)
+            )
+    except IntegrityError:
+        # A second beat run in the same week lost the race to the unique week.
+        return None
+    return edition
+
+
+def edition_hold(*, edition: Edition) -> bool:
+    return bool(
+        Edition.objects.filter(pk=edition.pk, status=Edition.Status.SCHEDULED).update(
+            status=Edition.Status.HELD
+        )
+    )
+
+
+def edition_schedule(*, edition: Edition, at: datetime) -> bool:
+    return bool(
+        Edition.objects.filter(pk=edition.pk, status__in=Edition.Status.editable()).update(
+            status=Edition.Status.SCHEDULED, scheduled_at=at, notice=""
+        )
+    )
+
+
+def edition_check(*, edition: Edition) -> None:
+    """Raise EditionNotSendable when the edition must not go out as it is."""
+    gone = edition_blocking_articles(edition)
+    if gone:
+        headlines = ", ".join(f"“{article.headline}”" for article in gone)
+        raise EditionNotSendable(
+            _(
+                "No longer published: %(headlines)s. Remove it from the edition "
+                "or publish it again, then send."
+            )
+            % {"headlines": headlines}
+        )
+    if not edition.items.exists():
+        raise EditionNotSendable(_("This edition has no articles."))
+
+
+def edition_start_send(*, edition: Edition) -> int:
+    """Snapshot the recipients and start the batches; returns the number of deliveries.
+
+    Subscribers who confirm after this moment do not get this edition.
+    """
+    try:
+        edition_check(edition=edition)
+    except EditionNotSendable as exc:
+        Edition.objects.filter(pk=edition.pk).update(notice=str(exc))
+        raise
+    with transaction.atomic():
+        started = Edition.objects.filter(
+            pk=edition.pk, status__in=Edition.Status.editable()
+        ).update(status=Edition.Status.SENDING, send_started_at=timezone.now(), notice="")
+        if not started:
+            raise EditionNotSendable(_("This edition is already being sent or has been sent."))
+        count = 0
+        recipients = Subscriber.objects.receiving().order_by("pk").values_list("pk", flat=True)
+        chunk: list[Delivery] = []
+        for subscriber_id in recipients.iterator(chunk_size=SNAPSHOT_CHUNK):
+            chunk.append(Delivery(edition_id=edition.pk, subscriber_id=subscriber_id))
+            if len(chunk) == SNAPSHOT_CHUNK:
+                count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
+                chunk = []
+        count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
+        transaction.on_commit(lambda: tasks.send_edition_batch.delay(edition.pk))
+    edition.refresh_from_db()
+    return count
+
+
+def edition_pause(*, edition: Edition) -> bool:
+    """Stop claiming batches; the batch in flight finishes."""
+    return bool(
+        Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
+            status=Edition.Status.PAUSED
+        )
+    )
+
+
+def edition_resume(*, edition: Edition) -> bool:
+    with transaction.atomic():
+        resumed = Edition.objects.filter(pk=edition.pk, status=Edition.Status.PAUSED).update(
+            status=Edition.Status.SENDING
+        )
+        if resumed:
+            transaction.on_commit(lambda: tasks.send_edition_batch.delay(edition.pk))
+    return bool(resumed)
+
+
+def editions_send_due(*, now: datetime | None = None) -> list[int]:
+    """Start every scheduled edition whose time has come; hold those that fail the check."""
+    now = now or timezone.now()
+    started = []
+    due = Edition.objects.filter(status=Edition.Status.SCHEDULED, scheduled_at__lte=now)
+    for edition in due:
+        try:
+            edition_start_send(edition=edition)
+        except EditionNotSendable as exc:
+            Edition.objects.filter(pk=edition.pk, status=Edition.Status.SCHEDULED).update(
+                status=Edition.Status.HELD, notice=str(exc)
+            )
+            logger.warning("Edition %s held: %s", edition.pk, exc)
+        else:
+            started.append(edition.pk)
+    return started
+
+
+def edition_send_test(*, edition: Edition, to: str) -> None:
+    """One copy to an editor, as subscribers would get it (the unsubscribe link aside)."""
+    rendered = render_edition(edition)
+    message = edition_message(rendered, to=to, subscriber_id=None)
+    message.subject = f"[{_('Test')}] {message.subject}"
+    message.send()
