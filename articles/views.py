@@ -1,9 +1,11 @@
 import hashlib
+import logging
 from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,12 +23,13 @@ from .forms import FIRST_YEAR, LAST_YEAR, SearchForm
 from .listings import HOME_LATEST
 from .models import Article, ArticleRedirect, Revision
 from .navigation import NavLink, get_navigation
-from .search import search_articles, snippet
+from .search import CANDIDATES, search_articles, snippet
 from .structured_data import news_article
 
 # Under the top story, with their lede; the rest of the latest go in the side column.
 HOME_SECONDARY = 2
 SEARCH_PAGE_SIZE = 20
+logger = logging.getLogger(__name__)
 
 
 def _public(response):
@@ -223,12 +226,27 @@ def search(request):
     terms = form.search_terms()
     page = None
     if terms["query"]:
-        paginator = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        page = _search_page(terms, request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": terms["query"],
+        "page_obj": page,
+        # Only the newest CANDIDATES matches are ranked (see articles/search.py).
+        "capped": page is not None and page.paginator.count >= CANDIDATES,
+    }
+    return _public(render(request, "articles/search.html", context))
+
+
+def _search_page(terms: dict, number: str | None):
+    """A page of results; a database error gives an empty one (logged), never a 500."""
+    try:
+        page = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE).get_page(number)
         for article in page:
             article.snippet = snippet(article, terms["query"])
-    context = {"form": form, "query": terms["query"], "page_obj": page}
-    return _public(render(request, "articles/search.html", context))
+        return page
+    except DatabaseError:
+        logger.exception("Search failed for %r; showing no results", terms["query"])
+        return Paginator([], SEARCH_PAGE_SIZE).get_page(1)
 
 
 @require_safe
