@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.html import escape
 
-from .models import Article, Author, Change, Revision, Section
+from . import services
+from .models import Article, Author, Revision, Section
+from .policy import SYSTEM
 
 CONTENT_FILE = Path(__file__).parent / "demo_data" / "content.json"
 
@@ -73,16 +75,16 @@ def load_demo_content() -> dict[str, int]:
             status=Article.Status.PUBLISHED,
             published_at=_local(entry["published"]),
         )
-        article.save(change=Change(at=article.published_at))
-        article.authors.set([authors[slug] for slug in entry["authors"]])
+        byline = [authors[slug] for slug in entry["authors"]]
+        services.article_create(article=article, by=SYSTEM, authors=byline, at=article.published_at)
         if entry.get("modified"):
             article.body = "".join(paragraphs)
-            article.save(
-                change=Change(
-                    kind=Revision.Kind.UPDATE,
-                    note=entry.get("update_note", ""),
-                    at=_local(entry["modified"]),
-                )
+            services.article_save(
+                article=article,
+                by=SYSTEM,
+                kind=Revision.Kind.UPDATE,
+                note=entry.get("update_note", ""),
+                at=_local(entry["modified"]),
             )
         created["articles"] += 1
     return created

@@ -1,17 +1,18 @@
+import copy
 import re
 import unicodedata
 from datetime import timedelta
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .imaging import clean_upload
-from .models import CHANGE_NOTE_MAX_LENGTH, Article, Image, Revision
-from .services import OUT_STATUSES, changes_since
+from proofing.services import PublishBlocked, check_publishable
 
-PUBLISHING_STATUSES = OUT_STATUSES
+from . import policy
+from .models import CHANGE_NOTE_MAX_LENGTH, Article, Revision
+from .services import changes_since, publication_status
+
 _MARKUP = re.compile(r"[<>]")
 
 
@@ -58,9 +59,21 @@ class ChangeFields(forms.Form):
 
 
 class RestoreForm(ChangeFields):
-    def __init__(self, *args, article: Article, **kwargs):
+    corrections_confirmed = forms.BooleanField(
+        label=_("I have read the corrections above; their notes stay on the article."),
+        required=False,
+    )
+
+    def __init__(self, *args, article: Article, corrections: list[Revision], **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        if corrections:
+            self.fields["corrections_confirmed"].required = True
+            self.fields["corrections_confirmed"].error_messages["required"] = _(
+                "Confirm that you have read the corrections made after this revision."
+            )
+        else:
+            self.fields["corrections_confirmed"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()
@@ -80,14 +93,9 @@ def validate_plausible_year(value) -> None:
         )
 
 
-READER_VISIBLE = {Article.Status.SCHEDULED, Article.Status.PUBLISHED}
 IMAGE_NOT_PUBLISHABLE = _(
     "An article can only be published when its images have alt text and a credit. "
     "Add them to the image first."
-)
-
-IMAGE_IN_USE_NEEDS_ALT_AND_CREDIT = _(
-    "This photo is in a published or scheduled article: it keeps needing alt text and a credit."
 )
 
 
@@ -132,25 +140,38 @@ class ArticleAdminForm(forms.ModelForm):
         if self.was_out:
             clean_change(self, kind_required=True)
         status = data.get("status")
-        can_publish = self.user is not None and self.user.has_perm("articles.publish_article")
-        if status in PUBLISHING_STATUSES and not can_publish:
-            original = self.instance.status if self.instance.pk else None
-            if status != original:
-                self.add_error("status", _("You may not publish, schedule or unpublish articles."))
-                return data
-        if status in {Article.Status.SCHEDULED, Article.Status.PUBLISHED}:
-            published_at = data.get("published_at") or timezone.now()
-            data["published_at"] = published_at
-            # The time decides: a future time is a schedule, a past one a publication.
-            data["status"] = (
-                Article.Status.SCHEDULED
-                if published_at > timezone.now()
-                else Article.Status.PUBLISHED
-            )
+        if status is None:
+            return data
+        # Not yet changed: the model form fills the instance only after clean().
+        stored_status = self.instance.status if self.instance.pk else None
+        if not policy.may_set_status(self.user, old=stored_status, new=status):
+            self.add_error("status", _("You may not publish, schedule or unpublish articles."))
+            return data
+        # As the service will save it, so that the constraints are checked on that.
+        data["status"], data["published_at"] = publication_status(
+            status=status, published_at=data.get("published_at"), now=timezone.now()
+        )
         lead_image = data.get("lead_image")
-        if data.get("status") in READER_VISIBLE and lead_image and not lead_image.is_publishable:
+        visible = data["status"] in Article.Status.reader_visible()
+        if visible and lead_image and not lead_image.is_publishable:
             self.add_error("lead_image", IMAGE_NOT_PUBLISHABLE)
+        if visible and not self.errors:
+            self._check_house_rules(data)
         return data
+
+    def _check_house_rules(self, data) -> None:
+        """Blocking proofing rules refuse publication here, so the editor's text stays."""
+        candidate = copy.copy(self.instance)
+        for name in ("headline", "lede", "body", "lead_image"):
+            setattr(candidate, name, data.get(name, getattr(candidate, name)))
+        try:
+            check_publishable(
+                article=candidate,
+                change_kind=data.get("change_kind", ""),
+                change_note=data.get("change_note", ""),
+            )
+        except PublishBlocked as blocked:
+            self.add_error(None, blocked)
 
     def _check_version(self, version: int | None) -> None:
         if not self.instance.pk:
@@ -177,37 +198,12 @@ class InlineImageFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         # The admin builds the formsets on the article as the article form just cleaned it.
-        if self.instance.status not in READER_VISIBLE:
+        if self.instance.status not in Article.Status.reader_visible():
             return
         for form in self.forms:
             image = form.cleaned_data.get("image")
             if image and not form.cleaned_data.get("DELETE") and not image.is_publishable:
                 form.add_error("image", IMAGE_NOT_PUBLISHABLE)
-
-
-class ImageAdminForm(forms.ModelForm):
-    class Meta:
-        model = Image
-        fields = ["file", "alt", "caption", "credit"]
-        widgets = {
-            # A hint for the file picker; the content check in clean_file is what counts.
-            "file": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-        }
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not isinstance(upload, UploadedFile):
-            return upload  # the stored file, unchanged
-        clean = clean_upload(upload)
-        self.instance.file_size = clean.size
-        return clean
-
-    def clean(self):
-        data = super().clean()
-        missing = not (data.get("alt", "").strip() and data.get("credit", "").strip())
-        if missing and self.instance.pk and self.instance.is_in_visible_article():
-            raise forms.ValidationError(IMAGE_IN_USE_NEEDS_ALT_AND_CREDIT)
-        return data
 
 
 # Longer queries are cut, not refused: nobody means more than this.

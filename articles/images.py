@@ -49,16 +49,6 @@ class Image(models.Model):
     def is_publishable(self) -> bool:
         return bool(self.alt.strip() and self.credit.strip())
 
-    def is_in_visible_article(self) -> bool:
-        """Whether a published or scheduled article shows this photo."""
-        from .models import Article
-
-        visible = Article.objects.filter(status__in=Article.Status.reader_visible())
-        return (
-            visible.filter(lead_image=self).exists()
-            or visible.filter(inline_images__image=self).exists()
-        )
-
     @cached_property
     def srcsets(self) -> dict[str, str]:
         """The `srcset` of each format ("webp", "jpeg"); empty until the task made them."""

@@ -129,14 +129,16 @@ def _store(picture: PillowImage.Image, image: Image, width: int, file_format: st
 
 
 def image_queue_renditions(*, image: Image) -> None:
-    """Have a worker make the renditions once the upload is committed.
+    """Have a worker make the renditions once the upload is committed (through the outbox).
 
-    Robust: with the broker down the upload is still saved (pages show the original);
-    the "Make renditions" action in the admin queues the work again.
+    With the broker down the upload is still saved (pages show the original) and the
+    outbox sweep queues the work once the broker is back.
     """
+    from newsroom.outbox import enqueue_on_commit
+
     from .tasks import make_image_renditions
 
-    transaction.on_commit(lambda: make_image_renditions.delay(image.pk), robust=True)
+    enqueue_on_commit(make_image_renditions, image.pk)
 
 
 def image_delete_files(*, image: Image) -> None:

@@ -1,20 +1,25 @@
 from django.db import models
 from django.utils import timezone
 
+from .status import visibility
+
 
 class ArticleQuerySet(models.QuerySet):
     def visible(self, *, at=None) -> "ArticleQuerySet":
-        """Articles a reader may see: the one place the visibility rule lives.
+        """Articles a reader may see now (or at `at`): the rule in `status.visibility`.
 
-        Scheduled articles become visible at their publication time without any
-        job having to run; drafts, articles in review and unpublished ones never are.
+        Drafts, articles in review and unpublished ones never are.
         """
-        from .models import Article
+        return self.filter(**visibility(at or timezone.now()))
 
-        return self.filter(
-            status__in=Article.Status.reader_visible(),
-            published_at__lte=at or timezone.now(),
-        )
+    def released(self) -> "ArticleQuerySet":
+        """Published or scheduled: out of the newsroom's hands, whether or not its time came."""
+        return self.filter(status__in=self.model.Status.reader_visible())
+
+    def showing(self, image) -> "ArticleQuerySet":
+        """Articles that show `image`, as lead image or inline."""
+        lead_or_inline = models.Q(lead_image=image) | models.Q(inline_images__image=image)
+        return self.filter(lead_or_inline).distinct()
 
     def for_listing(self) -> "ArticleQuerySet":
         """Teasers, newest first (the order of the partial indexes of Article.Meta).
@@ -29,10 +34,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "ArticleQuerySet":
-        from .images import InlineImage
-
+        inline_images = self.model.inline_images.rel.related_model
         # The flag spares the page a query for inline images when there are none.
-        has_inline_images = models.Exists(InlineImage.objects.filter(article=models.OuterRef("pk")))
+        has_inline_images = models.Exists(
+            inline_images.objects.filter(article=models.OuterRef("pk"))
+        )
         return (
             self.select_related("section", "lead_image")
             .prefetch_related("authors")

@@ -20,6 +20,8 @@ BODY_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
+    # On by default in django-prose-editor; editors want the browser's own spell-check.
+    "NoSpellCheck": False,
 }
 
 _sanitize = create_sanitizer(BODY_EXTENSIONS)

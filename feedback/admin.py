@@ -5,6 +5,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.admin_mixins import ReadOnlyAdminMixin
+
 from . import services
 from .models import ArticleUsefulness, TypoReport, Vote
 
@@ -23,7 +25,7 @@ class PublishedWithinFilter(admin.SimpleListFilter):
 
 
 @admin.register(ArticleUsefulness)
-class ArticleUsefulnessAdmin(admin.ModelAdmin):
+class ArticleUsefulnessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Most and least useful articles: sort by the Wilson lower bound either way."""
 
     list_display = [
@@ -48,15 +50,6 @@ class ArticleUsefulnessAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Not super(): its ordering would come before the annotations it sorts by.
         return ArticleUsefulness.objects.with_usefulness()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("yes"), ordering="votes_yes")
     def yes(self, obj):
@@ -94,18 +87,13 @@ class ArticleUsefulnessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    editable = frozenset({"delete"})
     list_display = ["article", "useful", "reason", "comment", "revision_number", "updated_at"]
     list_filter = ["useful", "reason", "article__section", "updated_at"]
     list_select_related = ["article"]
     search_fields = ["comment", "article__headline"]
     date_hierarchy = "updated_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PossiblyFixedFilter(admin.SimpleListFilter):
@@ -124,7 +112,8 @@ class PossiblyFixedFilter(admin.SimpleListFilter):
 
 
 @admin.register(TypoReport)
-class TypoReportAdmin(admin.ModelAdmin):
+class TypoReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    editable = frozenset({"change", "delete"})
     list_display = ["created_at", "quote_in_context", "article_link", "status", "possibly_fixed"]
     list_display_links = ["created_at"]
     list_filter = ["status", PossiblyFixedFilter, "article__section", "created_at"]
@@ -149,9 +138,6 @@ class TypoReportAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/feedback-admin.css"]}
-
-    def has_add_permission(self, request):
-        return False
 
     @admin.display(description=_("quote in context"))
     def quote_in_context(self, obj: TypoReport):

@@ -100,12 +100,6 @@ class TypoReport(models.Model):
         indexes = [
             # The admin inbox: reports of one status, newest first.
             models.Index(fields=["status", "-created_at"], name="typo_status_created_idx"),
-            # The outbox sweep: reports whose mail has not gone out (few rows).
-            models.Index(
-                fields=["created_at"],
-                condition=~Q(mail_status="sent"),
-                name="typo_unsent_mail_idx",
-            ),
         ]
         constraints = [
             models.CheckConstraint(

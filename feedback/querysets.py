@@ -46,15 +46,3 @@ class UsefulnessQuerySet(models.QuerySet):
 class TypoReportQuerySet(models.QuerySet):
     def open(self) -> "TypoReportQuerySet":
         return self.filter(status__in=[self.model.Status.NEW, self.model.Status.IN_PROGRESS])
-
-    def mail_due(self, *, now=None, grace: timedelta) -> "TypoReportQuerySet":
-        """Reports whose mail should have gone out by now: the enqueue was lost."""
-        now = now or timezone.now()
-        return self.filter(mail_status=self.model.MailStatus.PENDING, created_at__lt=now - grace)
-
-    def mail_stuck(self, *, now=None, after: timedelta) -> "TypoReportQuerySet":
-        """Claimed for sending long ago and never finished: the worker died mid-send."""
-        now = now or timezone.now()
-        return self.filter(
-            mail_status=self.model.MailStatus.SENDING, mail_claimed_at__lt=now - after
-        )

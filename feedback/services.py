@@ -1,12 +1,11 @@
 """Reader feedback workflows: recording votes, storing typo reports, mailing the editors."""
 
-import logging
 from datetime import timedelta
 from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -14,15 +13,13 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.richtext import plain_text
+from newsroom.outbox import enqueue_on_commit
 
+from . import tasks
 from .models import CONTEXT_LENGTH, TypoReport, Vote
 
-logger = logging.getLogger(__name__)
-
 READER_SALT = "feedback.reader"
-# A report's mail is enqueued on commit; only when that enqueue was lost does the sweep send it.
-MAIL_SWEEP_GRACE = timedelta(minutes=2)
-# A claim this old belongs to a worker that died while sending.
+# A claim this old belongs to a worker that died while sending: the next task may retake it.
 MAIL_CLAIM_TIMEOUT = timedelta(minutes=30)
 
 
@@ -80,7 +77,7 @@ def typo_report_create(
     name: str = "",
     email: str = "",
 ) -> TypoReport:
-    """Store a reader's typo report and mail the editors once it is committed."""
+    """Store a reader's typo report; its mail to the editors goes through the outbox."""
     quote = " ".join(quote.split())
     before, after = quote_context(text=plain_text(article.body), quote=quote)
     report = TypoReport.objects.create(
@@ -94,18 +91,8 @@ def typo_report_create(
         name=name,
         email=email,
     )
-    transaction.on_commit(lambda: _enqueue_typo_report_mail(report.pk))
+    enqueue_on_commit(tasks.send_typo_report_mail, report.pk)
     return report
-
-
-def _enqueue_typo_report_mail(report_id: int) -> None:
-    from .tasks import send_typo_report_mail
-
-    try:
-        send_typo_report_mail.delay(report_id)
-    except Exception:
-        # The broker is down: the report is stored, the sweep will send its mail.
-        logger.exception("Could not enqueue the mail of typo report %s", report_id)
 
 
 def typo_report_mail(*, report: TypoReport) -> EmailMessage:
@@ -132,11 +119,22 @@ def typo_report_send_mail(*, report_id: int) -> bool:
     """Send the editors' mail of one report, unless another worker did or does.
 
     The conditional UPDATE is the claim: of two workers only one moves the row
-    from pending to sending. Returns whether this call sent the mail.
+    from pending to sending. A claim older than MAIL_CLAIM_TIMEOUT was left by a
+    worker that died mid-send and may be taken again. Returns whether this call
+    sent the mail.
     """
-    claimed = TypoReport.objects.filter(
-        pk=report_id, mail_status=TypoReport.MailStatus.PENDING
-    ).update(mail_status=TypoReport.MailStatus.SENDING, mail_claimed_at=timezone.now())
+    now = timezone.now()
+    claimed = (
+        TypoReport.objects.filter(pk=report_id)
+        .filter(
+            Q(mail_status=TypoReport.MailStatus.PENDING)
+            | Q(
+                mail_status=TypoReport.MailStatus.SENDING,
+                mail_claimed_at__lt=now - MAIL_CLAIM_TIMEOUT,
+            )
+        )
+        .update(mail_status=TypoReport.MailStatus.SENDING, mail_claimed_at=now)
+    )
     if not claimed:
         return False
     report = TypoReport.objects.select_related("article__section").get(pk=report_id)
@@ -150,22 +148,6 @@ def typo_report_send_mail(*, report_id: int) -> bool:
         raise
     TypoReport.objects.filter(pk=report_id).update(mail_status=TypoReport.MailStatus.SENT)
     return True
-
-
-def typo_report_mail_sweep() -> int:
-    """Send the mails whose enqueue was lost (broker down). Returns how many went out."""
-    TypoReport.objects.mail_stuck(after=MAIL_CLAIM_TIMEOUT).update(
-        mail_status=TypoReport.MailStatus.PENDING, mail_claimed_at=None
-    )
-    sent = 0
-    for report_id in TypoReport.objects.mail_due(grace=MAIL_SWEEP_GRACE).values_list(
-        "pk", flat=True
-    ):
-        try:
-            sent += typo_report_send_mail(report_id=report_id)
-        except Exception:
-            logger.exception("Could not send the mail of typo report %s", report_id)
-    return sent
 
 
 def typo_reports_close_fixed(*, reports) -> int:

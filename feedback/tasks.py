@@ -11,8 +11,3 @@ from . import services
 )
 def send_typo_report_mail(report_id: int) -> bool:
     return services.typo_report_send_mail(report_id=report_id)
-
-
-@shared_task
-def sweep_typo_report_mail() -> int:
-    return services.typo_report_mail_sweep()

@@ -10,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from newsroom.admin_mixins import ReadOnlyAdminMixin
+
 from .forms import EditionAdminForm
 from .mail import render_edition
 from .models import ConsentRecord, Delivery, Edition, EditionItem, Subscriber
@@ -17,20 +19,16 @@ from .selectors import edition_progress
 from .services import editions
 
 
-class EditionItemInline(admin.TabularInline):
+class EditionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EditionItem
     extra = 1
     autocomplete_fields = ["article"]
     fields = ["position", "article"]
+    editable = frozenset({"add", "change", "delete"})
 
-    def has_add_permission(self, request, obj=None):
-        return (obj is None or obj.is_editable) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return (obj is None or obj.is_editable) and super().has_delete_permission(request, obj)
+    def locked(self, obj) -> bool:
+        # `obj` is the edition: once its send has started its items are what readers got.
+        return not obj.is_editable
 
 
 @admin.register(Edition)
@@ -151,7 +149,8 @@ STATE_CHANGES = {
 }
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    editable = frozenset({"change", "delete"})
     model = ConsentRecord
     extra = 0
     can_delete = False
@@ -163,12 +162,11 @@ class ConsentInline(admin.TabularInline):
         "confirmed_at",
     ]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Subscribers only come in through the double opt-in.
+    editable = frozenset({"change", "delete"})
     list_display = ["email", "status", "created_at", "confirmed_at", "bounce_count"]
     list_filter = ["status"]
     search_fields = ["email"]
@@ -176,23 +174,14 @@ class SubscriberAdmin(admin.ModelAdmin):
     fields = ["email", "status", *readonly_fields[1:]]
     inlines = [ConsentInline]
 
-    def has_add_permission(self, request):
-        # Subscribers only come in through the double opt-in.
-        return False
-
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    editable = frozenset({"delete"})
     list_display = ["edition", "subscriber", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "edition"]
     list_select_related = ["edition", "subscriber"]
     search_fields = ["subscriber__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != "subscriber_address"]

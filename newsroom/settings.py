@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_prose_editor",
+    "newsroom",
     "articles",
     "newsletters",
     "feedback",
+    "proofing",
 ]
 
 MIDDLEWARE = [
@@ -180,14 +182,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to the broker never keeps a reader waiting: a short connect timeout and
+# at most one quick retry; the outbox sweep hands over again what failed (newsroom.outbox).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 2,
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Marks due scheduled articles as published; readers see them on time regardless.
     "articles-publish-due": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
-    # Typo report mails whose enqueue was lost while the broker was down.
-    "feedback-typo-report-mail-sweep": {
-        "task": "feedback.tasks.sweep_typo_report_mail",
-        "schedule": 300.0,
-    },
+    # Background work the broker did not take (it was down) or no worker finished.
+    "newsroom-outbox-sweep": {"task": "newsroom.tasks.sweep_outbox", "schedule": 60.0},
     # crontab() is read in CELERY_TIMEZONE, Europe/Amsterdam.
     "newsletters-assemble-edition": {
         "task": "newsletters.tasks.assemble_edition",
@@ -210,6 +219,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+# The outbox of background work (README: "Background work"). The sweep hands over again
+# tasks the broker did not take after this many seconds,
+OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=30)
+# and tasks it took that no worker finished after this many minutes (longer than the
+# retries of any task: a task in its retries is not lost),
+OUTBOX_REQUEUE_AFTER_MINUTES = env.float("OUTBOX_REQUEUE_AFTER_MINUTES", default=60)
+# at most this many times.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 
 # The weekly newsletter (README: "The weekly newsletter").
 # An assembled edition goes out this many minutes later unless an editor holds it.
@@ -257,3 +275,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The pre-publish check (proofing): a time budget per check, of which suggestions may use a
+# part, and the most text it reads; beyond these it says what it skipped.
+PROOFING_SECONDS = env.float("PROOFING_SECONDS", default=1.0)
+PROOFING_SUGGESTION_SECONDS = env.float("PROOFING_SUGGESTION_SECONDS", default=0.3)
+PROOFING_MAX_WORDS = env.int("PROOFING_MAX_WORDS", default=20_000)
+PROOFING_MAX_CHARACTERS = env.int("PROOFING_MAX_CHARACTERS", default=200_000)

@@ -49,6 +49,12 @@ def dead_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_paused(monkeypatch):
+    # A broker error in one test must not make the outbox skip hand-overs in the next.
+    monkeypatch.setattr("newsroom.outbox._paused_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The navigation and rate limits live in the cache; no test may see another's.
     from articles.navigation import forget_local_copy
@@ -73,7 +79,7 @@ def celery_app(transactional_db, settings):
     app.conf.update(
         broker_url=settings.CELERY_BROKER_URL or "memory://",
         task_always_eager=False,
-        broker_transport_options={"polling_interval": 0.05},
+        broker_transport_options={**saved["broker_transport_options"], "polling_interval": 0.05},
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
     _forget_broker_connections(app)
@@ -93,6 +99,44 @@ def celery_worker(celery_app):
     # No result backend is configured, so the start-up ping could never be answered.
     with start_worker(celery_app, pool="solo", shutdown_timeout=10, perform_ping_check=False):
         yield celery_app
+
+
+@pytest.fixture
+def broker_down():
+    """The broker is unreachable: tasks go to a Redis port nothing listens on.
+
+    `broker_down.stop()` ends the outage (tasks run in process again, as in other tests).
+    """
+    from newsroom import outbox
+    from newsroom.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    saved_environ = os.environ.get("CELERY_BROKER_URL")
+
+    class Outage:
+        def stop(self):
+            app.conf.update(saved)
+            _set_broker_environ(saved_environ)
+            _forget_broker_connections(app)
+            outbox._paused_until = 0.0
+
+    dead_url = f"redis://127.0.0.1:{free_port()}/0"
+    app.conf.update(broker_url=dead_url, task_always_eager=False)
+    _set_broker_environ(dead_url)
+    _forget_broker_connections(app)
+    outage = Outage()
+    try:
+        yield outage
+    finally:
+        outage.stop()
+
+
+def _set_broker_environ(url: str | None) -> None:
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    if url is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = url
 
 
 def _forget_broker_connections(app):

@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from articles import services
 from articles.models import Article, Author, Image, Section
+from articles.policy import SYSTEM
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -38,11 +40,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "<p>Eerste alinea van het artikel.</p><p>Tweede alinea met meer uitleg.</p>"
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    authors = ()
 
-    @factory.post_generation
-    def authors(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.authors.set(extracted)
+    @classmethod
+    def _build(cls, model_class, *args, authors=(), **kwargs):
+        return model_class(*args, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, authors=(), **kwargs):
+        """Through the workflow, as the site itself: one revision, byline included."""
+        article = model_class(*args, **kwargs)
+        services.article_create(article=article, by=SYSTEM, authors=list(authors))
+        return article
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -98,3 +107,30 @@ class EditionFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for position, article in enumerate(extracted, start=1):
                 self.items.create(article=article, position=position)
+
+
+def save_change(article, *, kind="typo", note="", at=None, by=SYSTEM, **fields):
+    """Change `fields` of `article` and save it through the workflow, as `by` (the site).
+
+    The kind is kept only for articles readers have seen; returns the new revision.
+    """
+    for name, value in fields.items():
+        setattr(article, name, value)
+    return services.article_save(article=article, by=by, kind=kind, note=note, at=at)
+
+
+def new_article_form(section, **overrides) -> dict:
+    """What the admin's add form posts for a new draft in `section`, plus `overrides`."""
+    return {
+        "section": section.pk,
+        "headline": "Nieuwe brug",
+        "slug": "nieuwe-brug",
+        "lede": "Er komt een brug.",
+        "body": "<p>Tekst.</p>",
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "inline_images-TOTAL_FORMS": "0",
+        "inline_images-INITIAL_FORMS": "0",
+        **overrides,
+    }

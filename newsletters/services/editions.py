@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom.outbox import enqueue_on_commit
+
 from .. import tasks
 from ..mail import edition_message, render_edition
 from ..models import Delivery, Edition, EditionItem, Subscriber
@@ -117,7 +119,7 @@ def edition_start_send(*, edition: Edition) -> int:
                 count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
                 chunk = []
         count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
-        transaction.on_commit(lambda: tasks.send_edition_batch.delay(edition.pk))
+        enqueue_on_commit(tasks.send_edition_batch, edition.pk)
     edition.refresh_from_db()
     return count
 
@@ -137,7 +139,7 @@ def edition_resume(*, edition: Edition) -> bool:
             status=Edition.Status.SENDING
         )
         if resumed:
-            transaction.on_commit(lambda: tasks.send_edition_batch.delay(edition.pk))
+            enqueue_on_commit(tasks.send_edition_batch, edition.pk)
     return bool(resumed)
 
 

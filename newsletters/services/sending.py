@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 
+from newsroom.outbox import enqueue_on_commit
+
 from .. import tasks
 from ..mail import BatchMessages, delivery_message_id, edition_message, render_edition
 from ..models import Delivery, Edition, Subscriber
@@ -244,7 +246,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
             pk__in=interrupted | set(stalled), status=Edition.Status.SENDING
         ).values_list("pk", flat=True)
         for edition_id in restart:
-            transaction.on_commit(lambda pk=edition_id: tasks.send_edition_batch.delay(pk))
+            enqueue_on_commit(tasks.send_edition_batch, edition_id)
     if requeued:
         logger.warning("Sweeper queued %d interrupted deliveries again", requeued)
     return requeued

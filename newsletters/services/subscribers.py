@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.outbox import enqueue_on_commit
+
 from .. import tasks
 from ..mail import confirmation_message
 from ..models import (
@@ -17,48 +19,79 @@ from ..models import (
     normalize_email,
 )
 
+# At most one confirmation mail an hour per address.
+CONFIRMATION_INTERVAL = timedelta(hours=1)
+
 
 def subscriber_signup(*, email: str, source: str = "") -> None:
     """Start the double opt-in; whatever the address's state, the caller learns nothing.
 
-    At most one confirmation mail an hour goes to an address, and none to a
-    confirmed subscriber.
+    The consent record and its mail are recorded together; the mail goes out through
+    the outbox, so a broker outage changes nothing for the reader. At most one
+    confirmation mail an hour goes to an address (counted when one is sent, see
+    consent_send_confirmation), and none to a confirmed subscriber.
     """
     email = normalize_email(email)
-    now = timezone.now()
     with transaction.atomic():
         subscriber, _created = Subscriber.objects.get_or_create(email=email)
-        if subscriber.status == Subscriber.Status.CONFIRMED:
-            return
-        claimed = (
-            Subscriber.objects.filter(pk=subscriber.pk)
-            .filter(
-                Q(confirmation_sent_at__isnull=True)
-                | Q(confirmation_sent_at__lte=now - timedelta(hours=1))
-            )
-            .update(confirmation_sent_at=now)
-        )
-        if not claimed:
+        if subscriber.status == Subscriber.Status.CONFIRMED or _mailed_within_the_hour(
+            subscriber, now=timezone.now()
+        ):
             return
         consent = ConsentRecord.objects.create(
             subscriber=subscriber, source=source[:200], text_version=CONSENT_TEXT_VERSION
         )
-        transaction.on_commit(lambda: tasks.send_confirmation.delay(consent.pk))
+        enqueue_on_commit(tasks.send_confirmation, consent.pk)
+
+
+def _mailed_within_the_hour(subscriber: Subscriber, *, now: datetime) -> bool:
+    sent_at = subscriber.confirmation_sent_at
+    return sent_at is not None and sent_at > now - CONFIRMATION_INTERVAL
 
 
 def consent_send_confirmation(*, consent_id: int) -> bool:
-    """Mail the confirmation link once; False when it was sent already (or purged)."""
-    claimed = ConsentRecord.objects.filter(pk=consent_id, mail_sent_at=None).update(
-        mail_sent_at=timezone.now()
+    """Mail the confirmation link once; False when sent already, purged or not due.
+
+    Two claims by conditional UPDATE, taken together: this record's mail (never
+    twice) and the address's hourly slot. The slot is taken when a mail goes out,
+    not when a reader asks, so a sign-up whose mail never left (broker down) does
+    not hold back the next one; and of several sign-ups waiting in the outbox only
+    one mail goes out.
+    """
+    consent = (
+        ConsentRecord.objects.select_related("subscriber")
+        .filter(pk=consent_id, mail_sent_at=None)
+        .first()
     )
-    if not claimed:
+    if consent is None:
         return False
-    consent = ConsentRecord.objects.select_related("subscriber").get(pk=consent_id)
+    now = timezone.now()
+    previous = consent.subscriber.confirmation_sent_at
+    with transaction.atomic():
+        slot = (
+            Subscriber.objects.filter(pk=consent.subscriber_id)
+            .exclude(status=Subscriber.Status.CONFIRMED)
+            .filter(
+                Q(confirmation_sent_at__isnull=True)
+                | Q(confirmation_sent_at__lte=now - CONFIRMATION_INTERVAL)
+            )
+            .update(confirmation_sent_at=now)
+        )
+        claimed = slot and ConsentRecord.objects.filter(pk=consent_id, mail_sent_at=None).update(
+            mail_sent_at=now
+        )
+        if not claimed:
+            transaction.set_rollback(True)
+            return False
     try:
         confirmation_message(consent).send()
     except (smtplib.SMTPException, OSError):
-        # Not sent: let the task's retry claim it again.
-        ConsentRecord.objects.filter(pk=consent_id).update(mail_sent_at=None)
+        # Not sent: release both claims so that the task's retry takes them again.
+        with transaction.atomic():
+            ConsentRecord.objects.filter(pk=consent_id, mail_sent_at=now).update(mail_sent_at=None)
+            Subscriber.objects.filter(pk=consent.subscriber_id, confirmation_sent_at=now).update(
+                confirmation_sent_at=previous
+            )
         raise
     return True
 

@@ -4,19 +4,23 @@ import io
 import struct
 import time
 import zlib
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageCms, PngImagePlugin
 
-from articles.forms import ImageAdminForm
 from articles.imaging import image_make_renditions
 from articles.models import Article, Image, InlineImage
+from articles.photo_forms import ImageAdminForm
 from articles.roles import EINDREDACTEUR
+from newsroom.models import OutboxTask
+from newsroom.outbox import outbox_sweep
 from tests.factories import ArticleFactory, ImageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -413,20 +417,25 @@ def test_the_admin_pages_for_photos_render(admin_client):
     assert 'name="lead_image"' in response.content.decode()
 
 
-def test_an_upload_is_saved_even_when_the_broker_is_down(
-    admin_client, django_capture_on_commit_callbacks, monkeypatch
+def test_an_upload_is_saved_even_when_the_broker_is_down_and_renditioned_once_it_is_back(
+    admin_client, django_capture_on_commit_callbacks, broker_down
 ):
-    def broker_down(*args, **kwargs):
-        raise ConnectionRefusedError("broker down")
-
-    monkeypatch.setattr("articles.tasks.make_image_renditions.delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:articles_image_add"),
             {"file": SimpleUploadedFile("a.jpg", jpeg_bytes()), "alt": "Brug", "credit": "ANP"},
         )
     assert response.status_code == 302
-    assert Image.objects.get().renditions == {}
+    image = Image.objects.get()
+    assert image.renditions == {}
+    work = OutboxTask.objects.get()
+    assert (work.task, work.args) == ("articles.tasks.make_image_renditions", [image.pk])
+    broker_down.stop()
+    OutboxTask.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    assert outbox_sweep() == 1
+    image.refresh_from_db()
+    assert image.renditions != {}
+    assert not OutboxTask.objects.exists()
 
 
 def test_the_admin_action_makes_missing_renditions(

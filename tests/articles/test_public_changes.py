@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, Change, Revision
+from articles.models import Article, Revision
 from articles.tasks import publish_due_articles
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, save_change
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -29,12 +29,13 @@ def at(hour, minute):
 @pytest.fixture
 def article():
     article = ArticleFactory(published_at=PUBLISHED, headline="Akkoord over treinen")
-    article.save(change=Change(kind=Revision.Kind.TYPO, at=at(10, 50)))
-    article.save(change=Change(kind=Revision.Kind.UPDATE, note="Reactie toegevoegd.", at=at(11, 8)))
-    article.save(
-        change=Change(
-            kind=Revision.Kind.CORRECTION, note="Het bedrag is <3 miljoen> euro.", at=at(12, 15)
-        )
+    save_change(article, kind=Revision.Kind.TYPO, at=at(10, 50))
+    save_change(article, kind=Revision.Kind.UPDATE, note="Reactie toegevoegd.", at=at(11, 8))
+    save_change(
+        article,
+        kind=Revision.Kind.CORRECTION,
+        note="Het bedrag is <3 miljoen> euro.",
+        at=at(12, 15),
     )
     return article
 
@@ -48,13 +49,13 @@ class TestArticlePage:
 
     def test_a_typo_fix_alone_shows_no_modified_line(self, client):
         article = ArticleFactory(published_at=PUBLISHED)
-        article.save(change=Change(kind=Revision.Kind.TYPO, at=at(11, 0)))
+        save_change(article, kind=Revision.Kind.TYPO, at=at(11, 0))
         html = client.get(article.get_absolute_url()).content.decode()
         assert "Gewijzigd op" not in html
         assert "Correctie" not in html
 
     def test_last_modified_follows_the_public_rule(self, client, article):
-        article.save(change=Change(kind=Revision.Kind.TYPO, at=at(13, 0)))
+        save_change(article, kind=Revision.Kind.TYPO, at=at(13, 0))
         response = client.get(article.get_absolute_url())
         assert response["Last-Modified"] == "Fri, 09 May 2025 10:15:00 GMT"
 

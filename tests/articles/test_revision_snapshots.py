@@ -9,7 +9,7 @@ from articles import services
 from articles.models import Article, Image, InlineImage, Revision
 from articles.roles import EINDREDACTEUR
 from tests.articles.test_workflow_admin import change_url, form_data, login
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, save_change
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def photographed(client):
     InlineImage.objects.filter(article=article).delete()
     article = Article.objects.get(pk=article.pk)
     article.lead_image = None
-    article.save()
+    save_change(article)
     return article
 
 

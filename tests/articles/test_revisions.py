@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from articles import services
 from articles.demo import load_demo_content
-from articles.models import Article, Change, Revision
+from articles.models import Article, Revision
 from articles.roles import EINDREDACTEUR, VERSLAGGEVER
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory, save_change
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -167,8 +167,18 @@ def test_the_demo_article_has_its_1108_edit_as_an_update_revision():
     assert "Update 11.08" not in article.revisions.get(number=1).body
 
 
-def test_saving_without_a_change_records_a_revision_without_a_kind():
-    article = ArticleFactory()
-    article.save(change=Change())
+def test_the_model_save_alone_writes_no_revision_redirect_or_modified_time():
+    article = ArticleFactory(slug="oud")
+    article.slug, article.headline = "nieuw", "Nieuwe\x07 kop"
+    article.save()
+    article.refresh_from_db()
+    assert article.headline == "Nieuwe kop"  # its own fields are still normalised
+    assert (article.revision_number, article.revisions.count()) == (1, 1)
+    assert (article.modified_at, article.redirects.count()) == (None, 0)
+
+
+def test_a_save_of_a_draft_records_a_revision_without_a_kind():
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    save_change(article, kind="update", note="Genegeerd.")
     assert list(article.revisions.values_list("number", "kind")) == [(2, ""), (1, "")]
     assert timedelta(0) <= article.updated_at - article.revisions.first().created_at

@@ -11,7 +11,7 @@ from django.utils.http import http_date
 
 from articles.models import Article
 from articles.navigation import forget_local_copy
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, save_change
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -131,7 +131,7 @@ class TestArticlePage:
         url = seed_article.get_absolute_url()
         before = client.get(url)["ETag"]
         seed_article.headline = "Een nieuwe kop"
-        seed_article.save()
+        save_change(seed_article)
         after = client.get(url, headers={"if-none-match": before})
         assert after.status_code == 200
         assert after["ETag"] != before
@@ -142,7 +142,7 @@ class TestPermalinks:
         old_url = seed_article.get_absolute_url()
         article = Article.objects.get(pk=seed_article.pk)
         article.headline, article.slug = "Kop aangepast", "kop-aangepast"
-        article.save()
+        save_change(article)
         response = client.get(old_url)
         assert response.status_code == 301
         assert response["Location"] == "/buitenland/kop-aangepast/"
@@ -151,7 +151,7 @@ class TestPermalinks:
         old_url = seed_article.get_absolute_url()
         article = Article.objects.get(pk=seed_article.pk)
         article.section = SectionFactory(name="Economie", slug="economie")
-        article.save()
+        save_change(article)
         response = client.get(old_url)
         assert (response.status_code, response["Location"]) == (
             301,
@@ -162,7 +162,7 @@ class TestPermalinks:
         old_url = seed_article.get_absolute_url() + "wijzigingen/"
         article = Article.objects.get(pk=seed_article.pk)
         article.headline, article.slug = "Kop aangepast", "kop-aangepast"
-        article.save()
+        save_change(article)
         response = client.get(old_url)
         assert (response.status_code, response["Location"]) == (
             301,
@@ -174,7 +174,7 @@ class TestPermalinks:
         article = Article.objects.get(pk=seed_article.pk)
         article.slug = "nieuw"
         article.status = Article.Status.UNPUBLISHED
-        article.save()
+        save_change(article)
         assert client.get(old_url).status_code == 404
 
 

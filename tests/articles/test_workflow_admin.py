@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from articles.models import Article, Revision
 from articles.roles import EINDREDACTEUR, HOOFDREDACTIE, VERSLAGGEVER
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    SectionFactory,
+    UserFactory,
+    new_article_form,
+    save_change,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +211,7 @@ class TestHistoryAndDiff:
         )
         article.headline = "Kabinet valt over stikstof"
         article.body = "<p>De <strong>coalitie</strong> is vandaag gevallen.</p><p>Alinea twee.</p>"
-        article.save()
+        save_change(article)
         return article
 
     def test_the_history_lists_who_when_kind_and_note(self, client, edited):
@@ -304,7 +310,7 @@ class TestHistoryAndDiff:
         url = reverse("admin:articles_article_revisions", args=[edited.pk])
         client.get(url)
         for _ in range(10):
-            edited.save()
+            save_change(edited)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         # session, user, article with section, the user's permissions (2),
@@ -339,19 +345,7 @@ def test_the_article_list_is_quiet_when_the_publication_job_ran(client):
 def test_a_new_article_by_a_reporter_is_theirs(client):
     user = login(client, VERSLAGGEVER)
     response = client.post(
-        reverse("admin:articles_article_add"),
-        {
-            "section": SectionFactory().pk,
-            "headline": "Nieuwe brug",
-            "slug": "nieuwe-brug",
-            "lede": "Er komt een brug.",
-            "body": "<p>Tekst.</p>",
-            "status": Article.Status.DRAFT,
-            "published_at_0": "",
-            "published_at_1": "",
-            "inline_images-TOTAL_FORMS": "0",
-            "inline_images-INITIAL_FORMS": "0",
-        },
+        reverse("admin:articles_article_add"), new_article_form(SectionFactory())
     )
     assert response.status_code == 302
     article = Article.objects.get()
@@ -387,7 +381,7 @@ class TestPreviewInTheAdmin:
         login(client, EINDREDACTEUR)
         article = ArticleFactory(headline="Eerste kop")
         article.headline = "Tweede kop"
-        article.save()
+        save_change(article)
         first = article.revisions.get(number=1)
         url = reverse("admin:articles_article_revision_preview", args=[article.pk, first.pk])
         html = client.get(url).content.decode()
@@ -441,7 +435,7 @@ class TestChiefEditor:
         login(client, HOOFDREDACTIE)
         article = ArticleFactory(headline="Eerste")
         article.headline = "Tweede"
-        article.save()
+        save_change(article)
         first = article.revisions.get(number=1)
         url = reverse("admin:articles_article_restore", args=[article.pk, first.pk])
         assert client.post(url, {"change_kind": "typo"}).status_code == 302

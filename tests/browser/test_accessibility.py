@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from articles.imaging import image_make_renditions
-from articles.models import Change, Revision
+from articles.models import Revision
 from articles.services import preview_token
 from newsletters.models import ConsentRecord, Subscriber
 from newsletters.services.subscribers import subscriber_signup
@@ -21,6 +21,7 @@ from tests.factories import (
     ImageFactory,
     SectionFactory,
     SubscriberFactory,
+    save_change,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +62,7 @@ def pages(site):
     reader = SubscriberFactory(email="lezer@voorbeeld.nl")
     edition = EditionFactory(status="sent", articles=[site])
     site.lede += " Het verdrag wordt volgende week getekend."
-    site.save(change=Change(kind=Revision.Kind.UPDATE, note="Datum van ondertekening toegevoegd."))
+    save_change(site, kind=Revision.Kind.UPDATE, note="Datum van ondertekening toegevoegd.")
     article = site.get_absolute_url()
     unsubscribe = f"/nieuwsbrief/afmelden/{unsubscribe_token(reader.pk)}/"
 

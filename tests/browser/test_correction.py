@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Change, Revision
-from tests.factories import ArticleFactory, SectionFactory
+from articles.models import Article, Revision
+from tests.factories import ArticleFactory, SectionFactory, save_change
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -23,7 +23,7 @@ def article():
         published_at=timezone.now() - timedelta(hours=2),
     )
     article.body += "<p>De schippers noemen het verdrag een belangrijke stap.</p>"
-    article.save(change=Change(kind=Revision.Kind.UPDATE, note="Reactie toegevoegd."))
+    save_change(article, kind=Revision.Kind.UPDATE, note="Reactie toegevoegd.")
     return article
 
 
@@ -83,7 +83,7 @@ def test_a_stale_save_shows_the_other_editors_change(page, live_server, editor, 
 
     other = Article.objects.get(pk=article.pk)
     other.headline = "Kop van een collega"
-    other.save(change=Change(kind=Revision.Kind.TYPO))
+    save_change(other, kind=Revision.Kind.TYPO)
 
     page.select_option("#id_change_kind", "typo")
     page.click("input[name=_save]")

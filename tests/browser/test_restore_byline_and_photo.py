@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Change, Revision
+from articles.models import Article, Revision
 from tests.browser.test_correction import PASSWORD, shoot
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, save_change
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +22,10 @@ def article():
     )
     article.authors.set([AuthorFactory(name="Anne de Vries")])
     article.lead_image = ImageFactory(alt="Zandzakken op de dijk bij Kampen")
-    article.save(change=Change(kind=Revision.Kind.TYPO))
+    save_change(article, kind=Revision.Kind.TYPO)
     article.authors.set([AuthorFactory(name="Bram Bakker")])
     article.lead_image = None
-    article.save(change=Change(kind=Revision.Kind.UPDATE, note="Nieuwe stand."))
+    save_change(article, kind=Revision.Kind.UPDATE, note="Nieuwe stand.")
     return article
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.roles import EINDREDACTEUR, VERSLAGGEVER
 from feedback.models import ArticleUsefulness, TypoReport, Vote
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory, UserFactory, save_change
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ class TestInbox:
         fixed = report(article, quote="trien")
         open_one = report(article, quote="minister")
         article.body = "<p>De minister zei dat de trein vaker gaat rijden.</p>"
-        article.save()
+        save_change(article)
         response = editor.post(
             INBOX,
             {"action": "close_fixed", "_selected_action": [fixed.pk, open_one.pk]},

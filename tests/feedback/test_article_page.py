@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from feedback.models import TypoReport, Vote
+from tests.factories import save_change
 from tests.feedback.conftest import SAME_ORIGIN
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_the_article_page_shows_the_usefulness_block_first_and_the_typo_block_la
 
 
 def test_the_forms_carry_the_revision_the_reader_sees(client, article):
-    article.save()
+    save_change(article)
     html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('name="revision" value="2"') == 3  # vote, reason, typo report
 

@@ -4,11 +4,11 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from feedback import services
 from feedback.models import TypoReport
-from newsroom.celery import app
+from newsroom.models import OutboxTask
+from newsroom.outbox import outbox_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -23,38 +23,54 @@ def post_report(reader_post, article, **overrides):
     return reader_post(reverse("feedback:typo_report", args=[article.pk]), data)
 
 
-def age(report, **delta):
-    TypoReport.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(**delta))
-
-
 class TestEnqueue:
-    def test_the_mail_is_queued_only_once_the_report_is_committed(
+    def test_the_mail_is_recorded_with_the_report_and_queued_once_it_is_committed(
         self, reader_post, article, mailoutbox, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks() as callbacks:
             post_report(reader_post, article)
-        assert TypoReport.objects.exists()
+        report = TypoReport.objects.get()
+        work = OutboxTask.objects.get()
+        assert (work.task, work.args) == ("feedback.tasks.send_typo_report_mail", [report.pk])
         assert len(callbacks) == 1
         assert mailoutbox == []
-        with mock.patch("feedback.tasks.send_typo_report_mail.delay") as delay:
-            callbacks[0]()
-        delay.assert_called_once_with(TypoReport.objects.get().pk)
+        callbacks[0]()
+        assert len(mailoutbox) == 1
+        assert not OutboxTask.objects.exists()
 
     def test_with_the_broker_down_the_report_is_kept_and_the_reader_thanked(
-        self, reader_post, article, mailoutbox, django_capture_on_commit_callbacks
+        self, reader_post, article, mailoutbox, django_capture_on_commit_callbacks, broker_down
     ):
-        with (
-            mock.patch(
-                "feedback.tasks.send_typo_report_mail.delay",
-                side_effect=OperationalError("broker down"),
-            ),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
+        with django_capture_on_commit_callbacks(execute=True):
             response = post_report(reader_post, article)
         assert response.status_code == 303
+        assert response["Location"].endswith("#taalfout-bedankt")
         report = TypoReport.objects.get()
         assert report.mail_status == TypoReport.MailStatus.PENDING
+        assert OutboxTask.objects.get().published_at is None
         assert mailoutbox == []
+
+    def test_the_outbox_sweep_mails_it_once_the_broker_is_back(
+        self, reader_post, article, mailoutbox, django_capture_on_commit_callbacks, broker_down
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            post_report(reader_post, article)
+        broker_down.stop()  # back, and running tasks in process again
+        OutboxTask.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+        assert outbox_sweep() == 1
+        assert outbox_sweep() == 0
+        assert len(mailoutbox) == 1
+        assert TypoReport.objects.get().mail_status == TypoReport.MailStatus.SENT
+
+    def test_the_sweep_and_a_late_hand_over_on_commit_send_one_mail(
+        self, reader_post, article, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks() as callbacks:
+            post_report(reader_post, article)
+        OutboxTask.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+        assert outbox_sweep() == 1
+        callbacks[0]()
+        assert len(mailoutbox) == 1
 
 
 class TestTheMail:
@@ -121,44 +137,20 @@ class TestSendingOnce:
         assert len(mailoutbox) == 1
 
 
-class TestSweep:
-    def test_it_sends_the_mail_whose_enqueue_was_lost_exactly_once(self, article, mailoutbox):
+class TestDeadWorker:
+    def test_a_claim_abandoned_by_a_dead_worker_is_taken_again(self, article, mailoutbox):
         report = TypoReport.objects.create(article=article, revision_number=1, quote="trein")
-        age(report, minutes=10)
-        assert services.typo_report_mail_sweep() == 1
-        assert services.typo_report_mail_sweep() == 0
-        assert len(mailoutbox) == 1
-
-    def test_it_leaves_fresh_reports_to_their_own_task(self, article, mailoutbox):
-        TypoReport.objects.create(article=article, revision_number=1, quote="trein")
-        assert services.typo_report_mail_sweep() == 0
-        assert mailoutbox == []
-
-    def test_it_retakes_a_claim_abandoned_by_a_dead_worker(self, article, mailoutbox):
-        report = TypoReport.objects.create(article=article, revision_number=1, quote="trein")
-        age(report, hours=2)
         TypoReport.objects.filter(pk=report.pk).update(
             mail_status=TypoReport.MailStatus.SENDING,
             mail_claimed_at=timezone.now() - timedelta(hours=1),
         )
-        assert services.typo_report_mail_sweep() == 1
+        assert services.typo_report_send_mail(report_id=report.pk) is True
         assert len(mailoutbox) == 1
 
-    def test_it_leaves_a_claim_that_is_being_sent_alone(self, article, mailoutbox):
+    def test_a_claim_that_is_being_sent_is_left_alone(self, article, mailoutbox):
         report = TypoReport.objects.create(article=article, revision_number=1, quote="trein")
-        age(report, hours=2)
         TypoReport.objects.filter(pk=report.pk).update(
             mail_status=TypoReport.MailStatus.SENDING, mail_claimed_at=timezone.now()
         )
-        assert services.typo_report_mail_sweep() == 0
+        assert services.typo_report_send_mail(report_id=report.pk) is False
         assert mailoutbox == []
-
-    def test_beat_runs_the_sweep(self, settings):
-        app.loader.import_default_modules()
-        [entry] = [
-            entry
-            for entry in settings.CELERY_BEAT_SCHEDULE.values()
-            if entry["task"] == "feedback.tasks.sweep_typo_report_mail"
-        ]
-        assert entry["task"] in app.tasks
-        assert entry["schedule"] <= 600

@@ -9,7 +9,7 @@ from articles.models import Article
 from newsletters.models import Delivery, Edition, Subscriber
 from newsletters.services import editions, sending
 from newsletters.services.subscribers import subscriber_unsubscribe
-from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory
+from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory, save_change
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ class TestBatches:
         start(edition)
         article = edition.items.get().article
         article.headline = "Dijken worden flink verhoogd"
-        article.save()
+        save_change(article)
         send_all(edition)
         text = mail_server.messages[0].get_body(("plain",)).get_content()
         assert "Dijken worden flink verhoogd" in text

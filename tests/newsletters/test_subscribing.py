@@ -9,7 +9,10 @@ from django.utils import timezone
 from newsletters.models import CONSENT_TEXT_VERSION, ConsentRecord, Subscriber
 from newsletters.services import subscribers
 from newsletters.tokens import confirm_token, unsubscribe_token
+from newsroom.models import OutboxTask
+from newsroom.outbox import outbox_sweep
 from tests.factories import ArticleFactory, SubscriberFactory
+from tests.worker_process import free_port
 
 pytestmark = pytest.mark.django_db
 SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
@@ -119,6 +122,88 @@ class TestSignup:
         assert "Kopij in uw mailbox?" in html
         assert 'action="/nieuwsbrief/aanmelden/"' in html
         assert 'href="/nieuwsbrief/archief/"' in html
+
+
+def sweep_later():
+    """The beat sweep, once the outbox's rows are old enough to be its business."""
+    OutboxTask.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    return outbox_sweep()
+
+
+class TestWithTheBrokerDown:
+    def test_a_sign_up_answers_exactly_as_with_the_broker_up(self, client, sign_up, broker_down):
+        SubscriberFactory(email="bekend@voorbeeld.nl")
+        down = [
+            sign_up(client, email=email) for email in ("nieuw@voorbeeld.nl", "bekend@voorbeeld.nl")
+        ]
+        broker_down.stop()
+        up = [
+            sign_up(client, email=email) for email in ("ander@voorbeeld.nl", "bekend@voorbeeld.nl")
+        ]
+        answers = {
+            (r.status_code, r["Location"], client.get(r["Location"]).content) for r in down + up
+        }
+        assert len(answers) == 1
+        assert answers.pop()[:2] == (302, "/nieuwsbrief/aangemeld/")
+
+    def test_the_consent_is_kept_and_its_mail_waits_in_the_outbox(
+        self, client, sign_up, broker_down
+    ):
+        sign_up(client)
+        consent = ConsentRecord.objects.get()
+        assert consent.mail_sent_at is None
+        work = OutboxTask.objects.get()
+        assert (work.task, work.args) == ("newsletters.tasks.send_confirmation", [consent.pk])
+        assert work.published_at is None
+        assert mail.outbox == []
+
+    def test_the_sweep_mails_the_confirmation_once_the_broker_is_back(
+        self, client, sign_up, broker_down
+    ):
+        sign_up(client)
+        broker_down.stop()
+        assert sweep_later() == 1
+        assert sweep_later() == 0
+        [message] = mail.outbox
+        assert message.to == ["lezer@voorbeeld.nl"]
+        assert confirm_token(ConsentRecord.objects.get().pk) in message.body
+
+    def test_signing_up_again_within_the_hour_sends_the_mail_that_never_left(
+        self, client, sign_up, broker_down
+    ):
+        sign_up(client)
+        broker_down.stop()
+        sign_up(client)
+        assert len(mail.outbox) == 1
+        sweep_later()  # hands over the first sign-up's mail too: the hour is taken
+        assert len(mail.outbox) == 1
+        assert not OutboxTask.objects.exists()
+
+    def test_many_sign_ups_waiting_in_the_outbox_send_one_mail(self, client, sign_up, broker_down):
+        for _ in range(3):
+            sign_up(client)
+        broker_down.stop()
+        assert sweep_later() == 3
+        assert len(mail.outbox) == 1
+
+    def test_the_sweep_and_a_late_hand_over_on_commit_send_one_mail(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks() as callbacks:
+            client.post("/nieuwsbrief/aanmelden/", {"email": "a@voorbeeld.nl"}, **SAME_ORIGIN)
+        assert sweep_later() == 1
+        callbacks[0]()
+        assert len(mail.outbox) == 1
+
+    def test_a_failed_mail_gives_the_hour_back_for_the_retry(self, client, sign_up, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+        sign_up(client)  # run in process: the task and its retries fail, the reader sees nothing
+        assert ConsentRecord.objects.get().mail_sent_at is None
+        assert Subscriber.objects.get().confirmation_sent_at is None
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        sign_up(client)
+        assert len(mail.outbox) == 1
 
 
 class TestArticleBlock:

@@ -1,0 +1,60 @@
+"""Who may do what with articles and their photos: the one place the newsroom's rules live.
+
+Services ask these questions once per action and refuse with PermissionDenied; forms and the
+admin ask the same questions to explain a refusal before anything is tried. Nobody restates them.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Article, Image
+
+
+class System:
+    """The site itself: the demo content, test data and the beat job act as it."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = System()
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def may_create(user) -> bool:
+    return user is SYSTEM or user.has_perm("articles.add_article")
+
+
+def may_publish(user) -> bool:
+    """Publishing, scheduling, unpublishing and changing what readers already see."""
+    return user is SYSTEM or user.has_perm("articles.publish_article")
+
+
+def may_edit(user, article: Article) -> bool:
+    """Editors edit everything; a reporter only their own drafts, until they are out."""
+    if may_publish(user):
+        return True
+    return (
+        user.has_perm("articles.change_article")
+        and article.created_by_id == user.pk
+        and article.status in {Article.Status.DRAFT, Article.Status.REVIEW}
+    )
+
+
+def may_set_status(user, *, old: str | None, new: str) -> bool:
+    """Whether `user` may move an article from status `old` (None: new article) to `new`."""
+    return old == new or new not in Article.Status.publishing() or may_publish(user)
+
+
+def may_restore(user, article: Article) -> bool:
+    return may_edit(user, article)
+
+
+def may_change_photo(user, image: Image, *, released: bool) -> bool:
+    """A photo of a published or scheduled article (`released`) is part of what readers see."""
+    if released:
+        return may_publish(user)
+    return user is SYSTEM or user.has_perm("articles.change_image")

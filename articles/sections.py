@@ -1,0 +1,95 @@
+"""Sections and authors: where an article appears and who wrote it (re-exported by models)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .richtext import without_control_characters
+
+# First path segments taken by other pages; a section may not shadow them.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "static",
+        "media",
+        "nieuwsbrief",
+        "zoeken",
+        "feeds",
+        "rss",
+        "sitemap.xml",
+        "robots.txt",
+        "feedback",
+        "taalfout",
+        "preview",
+        "api",
+        "accounts",
+        "auteur",
+        "archief",
+        "sitemap-news.xml",
+    }
+)
+
+
+def validate_section_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for another page of the site."), params={"slug": value}
+        )
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=60, unique=True, validators=[validate_section_slug]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    in_nav = models.BooleanField(
+        _("in main navigation"),
+        default=False,
+        help_text=_("Shown in the navigation bar; otherwise listed under “More”."),
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Names go into feeds and sitemaps, where a pasted control character breaks the XML.
+        self.name = without_control_characters(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"section_slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    bio = models.TextField(_("short bio"), max_length=500, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = without_control_characters(self.name)
+        self.bio = without_control_characters(self.bio)
+        super().save(*args, **kwargs)

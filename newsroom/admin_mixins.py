@@ -1,0 +1,29 @@
+"""Admin helpers shared by the apps."""
+
+
+class ReadOnlyAdminMixin:
+    """Read-only admin pages: for rows made by readers, mail or jobs, or no longer editable.
+
+    `editable` names what editors may still do ("add", "change", "delete"; nothing by
+    default), and `locked(obj)` when even that stops for one object (for an inline: its
+    parent). The model permissions decide the rest. For ModelAdmin and inlines alike.
+    """
+
+    editable: frozenset[str] = frozenset()
+
+    def locked(self, obj) -> bool:
+        return False
+
+    def _may(self, action: str, obj) -> bool:
+        return action in self.editable and (obj is None or not self.locked(obj))
+
+    def has_add_permission(self, request, *args) -> bool:
+        # ModelAdmin passes only the request; an inline also passes its parent object.
+        parent = args[0] if args else None
+        return self._may("add", parent) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may("change", obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may("delete", obj) and super().has_delete_permission(request, obj)
