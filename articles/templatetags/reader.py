@@ -92,7 +92,8 @@ def reader_blocks(context, article) -> SafeString:
         _reader_blocks[language] = html
     html = html.replace(str(_StandIn.pk), str(article.pk))
     html = html.replace(str(_StandIn.revision_number), str(article.revision_number))
-    path = str(conditional_escape(context["request"].path))
+    request = context.get("request")
+    path = str(conditional_escape(request.path if request else ""))
     return mark_safe(html.replace(_STAND_IN_PATH, path))  # noqa: S308 (our template, escaped path)
 
 
