@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from newsroom.links import absolute_url
+
 from . import policy, services
 from .diff import compare
 from .forms import RestoreForm
@@ -81,7 +83,7 @@ class RevisionAdminMixin:
             title=_("Revisions of “%(headline)s”") % {"headline": article.headline},
             revisions=revisions,
             may_restore=policy.may_restore(request.user, article),
-            share_url=request.build_absolute_uri(reverse("articles:preview", args=[token])),
+            share_url=absolute_url(reverse("articles:preview", args=[token])),
         )
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 

@@ -8,6 +8,5 @@ def site(request):
     # Lazy: pages that show no navigation (the admin) run no query for it.
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
         "navigation": SimpleLazyObject(get_navigation),
     }

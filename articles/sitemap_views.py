@@ -5,15 +5,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import http_date
 
+from newsroom.links import absolute_url
+
 from .sitemaps import month_lastmods, month_urls
 
 
 def sitemap_index(request):
     months = month_lastmods()
-    entries = [(reverse("articles:sitemap_section", kwargs={"section": "sections"}), None)]
+    sections = reverse("articles:sitemap_section", kwargs={"section": "sections"})
+    entries = [(absolute_url(sections), None)]
     entries += [
-        (reverse("articles:sitemap_month", args=[f"{month:%Y}", f"{month:%m}"]), lastmod)
-        for month, lastmod in months
+        (absolute_url(reverse("articles:sitemap_month", args=[f"{m:%Y}", f"{m:%m}"])), lastmod)
+        for m, lastmod in months
     ]
     response = render(
         request, "articles/sitemap_index.xml", {"entries": entries}, content_type="application/xml"
@@ -29,9 +32,12 @@ def sitemap_month(request, year: str, month: str):
     urls = list(month_urls(int(year), int(month)))
     if not urls:
         raise Http404
+    # The article URL spelled once for the month (reverse() per URL is most of the time).
+    pattern = absolute_url(reverse("articles:detail", args=["SECTION", "SLUG"]))
+    pattern = pattern.replace("SECTION", "{}").replace("SLUG", "{}")
     context = {
         "urls": [
-            (f"/{section}/{slug}/", modified or published)
+            (pattern.format(section, slug), modified or published)
             for section, slug, published, modified in urls
         ]
     }

@@ -9,13 +9,14 @@ index costs the number of months, not of articles.
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db import connection
 from django.db.models import Max
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+
+from newsroom.links import absolute_url
 
 from .models import Article, Section
 
@@ -27,15 +28,11 @@ NEWS_LIMIT = 1000
 class SiteUrlSitemap(Sitemap):
     """Absolute URLs on SITE_URL, whatever host the request came in on."""
 
-    @property
-    def protocol(self) -> str:  # the index view reads this attribute
-        return urlsplit(settings.SITE_URL).scheme
-
     def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme
+        return urlsplit(absolute_url("/")).scheme
 
     def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(absolute_url("/")).netloc
 
 
 class SectionSitemap(SiteUrlSitemap):

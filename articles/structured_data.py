@@ -2,9 +2,7 @@
 
 from django.conf import settings
 
-
-def absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+from newsroom.links import absolute_url
 
 
 def news_article(article, authors) -> dict:
@@ -12,7 +10,7 @@ def news_article(article, authors) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": absolute_url(article.get_absolute_url()),
         "headline": article.headline[:110],
         "description": article.lede,
         "datePublished": article.published_at.isoformat(),
@@ -21,11 +19,11 @@ def news_article(article, authors) -> dict:
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
-            "url": f"{settings.SITE_URL}/",
+            "url": absolute_url("/"),
         },
         "articleSection": article.section.name,
         "inLanguage": "nl",
     }
     if article.lead_image:
-        data["image"] = [absolute(article.lead_image.share_url())]
+        data["image"] = [absolute_url(article.lead_image.share_url())]
     return data

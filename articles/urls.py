@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from newsroom.caching import public_page
 
 from . import feeds, views
 from .sitemap_views import sitemap_index, sitemap_month
@@ -13,7 +13,7 @@ app_name = "articles"
 
 def for_machines(view):
     """Feeds and sitemaps: GET and HEAD only, the same for everyone like the reader pages."""
-    return require_safe(cache_control(public=True, max_age=settings.PUBLIC_CACHE_SECONDS)(view))
+    return public_page(require_safe(view))
 
 
 urlpatterns = [

@@ -2,7 +2,6 @@ import hashlib
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import DatabaseError
@@ -18,6 +17,9 @@ from django.utils.cache import (
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
+from newsroom.caching import public_page
+from newsroom.links import absolute_url
+
 from . import listings, services
 from .forms import FIRST_YEAR, LAST_YEAR, SearchForm
 from .listings import HOME_LATEST
@@ -32,12 +34,7 @@ SEARCH_PAGE_SIZE = 20
 logger = logging.getLogger(__name__)
 
 
-def _public(response):
-    """Mark a reader page as the same for everyone, so browsers and CDNs may keep it."""
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-    return response
-
-
+@public_page
 @require_safe
 def home(request):
     latest = list(Article.objects.visible().for_listing()[:HOME_LATEST])
@@ -47,9 +44,10 @@ def home(request):
         "latest": latest[1 + HOME_SECONDARY :],
         "section_blocks": listings.home_blocks(get_navigation().sections, shown=latest),
     }
-    return _public(render(request, "articles/home.html", context))
+    return render(request, "articles/home.html", context)
 
 
+@public_page
 @require_safe
 def section(request, section_slug: str):
     link = _section_link(section_slug)
@@ -58,9 +56,10 @@ def section(request, section_slug: str):
     )
     today = timezone.localdate()
     context = {"section": link, "page": page, "archive_month": (today.year, today.month)}
-    return _public(render(request, "articles/section.html", context))
+    return render(request, "articles/section.html", context)
 
 
+@public_page
 @require_safe
 def section_month(request, section_slug: str, year: int, month: int):
     """A month of a section's archive, newest first, paged like the section page."""
@@ -85,7 +84,7 @@ def section_month(request, section_slug: str, year: int, month: int):
         "previous_month": previous_month,
         "next_month": next_month if until <= timezone.now() else None,
     }
-    return _public(render(request, "articles/section_month.html", context))
+    return render(request, "articles/section_month.html", context)
 
 
 def _section_link(slug: str) -> NavLink:
@@ -111,6 +110,7 @@ def _article_etag(article: Article, inline_images: list) -> str:
     return quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
 
 
+@public_page
 @require_safe
 def article_detail(request, section_slug: str, slug: str):
     article = (
@@ -124,7 +124,7 @@ def article_detail(request, section_slug: str, slug: str):
     last_modified = article.last_modified.timestamp()
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
-        return _public(not_modified)
+        return not_modified
 
     authors = article.authors.all()
     context = {
@@ -136,7 +136,7 @@ def article_detail(request, section_slug: str, slug: str):
     response = render(request, "articles/article_detail.html", context)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    return _public(response)
+    return response
 
 
 def _inline_images(article: Article) -> list:
@@ -162,6 +162,7 @@ def _moved_article(section_slug: str, slug: str) -> Article:
     return old.article
 
 
+@public_page
 @require_safe
 def article_changes(request, section_slug: str, slug: str):
     """The public change log: every update and correction, dated; typo fixes only counted."""
@@ -186,7 +187,7 @@ def article_changes(request, section_slug: str, slug: str):
         "changes": [r for r in revisions if r.is_public],
         "typo_fixes": sum(1 for r in revisions if not r.is_public),
     }
-    return _public(render(request, "articles/article_changes.html", context))
+    return render(request, "articles/article_changes.html", context)
 
 
 @require_safe
@@ -220,6 +221,7 @@ def _not_indexed(response):
     return response
 
 
+@public_page
 @require_safe
 def search(request):
     form = SearchForm(request.GET, sections=get_navigation().sections)
@@ -234,7 +236,7 @@ def search(request):
         # Only the newest CANDIDATES matches are ranked (see articles/search.py).
         "capped": page is not None and page.paginator.count >= CANDIDATES,
     }
-    return _public(render(request, "articles/search.html", context))
+    return render(request, "articles/search.html", context)
 
 
 def _search_page(terms: dict, number: str | None):
@@ -249,12 +251,13 @@ def _search_page(terms: dict, number: str | None):
         return Paginator([], SEARCH_PAGE_SIZE).get_page(1)
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap')}",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:news_sitemap')}",
+        f"Sitemap: {absolute_url(reverse('articles:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('articles:news_sitemap'))}",
     ]
-    return _public(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

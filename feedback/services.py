@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.richtext import plain_text
+from newsroom.links import absolute_url
 from newsroom.outbox import enqueue_on_commit
 
 from . import tasks
@@ -100,8 +101,8 @@ def typo_report_mail(*, report: TypoReport) -> EmailMessage:
     context = {
         "report": report,
         "article": article,
-        "article_url": settings.SITE_URL + article.get_absolute_url(),
-        "admin_url": settings.SITE_URL + report.get_admin_url(),
+        "article_url": absolute_url(article.get_absolute_url()),
+        "admin_url": absolute_url(report.get_admin_url()),
     }
     subject = _("Typo reported: %(headline)s") % {"headline": " ".join(article.headline.split())}
     reply_to = []

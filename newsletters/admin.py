@@ -121,7 +121,7 @@ class EditionAdmin(admin.ModelAdmin):
             done = True
         elif action == "schedule":
             done = editions.edition_schedule(edition=edition, at=edition.scheduled_at)
-            params["at"] = date_format(timezone.localtime(edition.scheduled_at), "j F Y H:i")
+            params["at"] = date_format(timezone.localtime(edition.scheduled_at), "DATETIME_FORMAT")
         else:
             done = STATE_CHANGES[action](edition=edition)
         if done:

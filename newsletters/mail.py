@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from newsroom.links import absolute_url
+
 from .models import ConsentRecord, Edition
 from .selectors import edition_sections
 from .tokens import confirm_token, unsubscribe_token
@@ -20,10 +22,6 @@ from .tokens import confirm_token, unsubscribe_token
 UNSUBSCRIBE_PLACEHOLDER = "KOPIJ-PERSONAL-UNSUBSCRIBE-URL"
 
 _inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _mail_domain() -> str:
@@ -51,10 +49,9 @@ def render_edition(edition: Edition) -> RenderedEdition:
     context = {
         "edition": edition,
         "sections": edition_sections(edition),
-        "web_url": absolute(edition.get_absolute_url()),
+        "web_url": absolute_url(edition.get_absolute_url()),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
         "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
     }
     text = render_to_string("newsletters/mail/edition.txt", context)
     html = _inliner.inline(render_to_string("newsletters/mail/edition.html", context))
@@ -89,9 +86,9 @@ def _edition_email(
 ) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id or new_message_id()}
     if token is None:
-        unsubscribe = absolute(reverse("newsletters:signup"))
+        unsubscribe = absolute_url(reverse("newsletters:signup"))
     else:
-        unsubscribe = absolute(reverse("newsletters:unsubscribe", kwargs={"token": token}))
+        unsubscribe = absolute_url(reverse("newsletters:unsubscribe", kwargs={"token": token}))
         mailto = settings.NEWSLETTER_UNSUBSCRIBE_EMAIL
         headers["List-Unsubscribe"] = f"<{unsubscribe}>, <mailto:{mailto}?subject={token}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -152,7 +149,7 @@ class BatchMessages:
 def confirmation_message(consent: ConsentRecord) -> EmailMessage:
     path = reverse("newsletters:confirm", kwargs={"token": confirm_token(consent.pk)})
     context = {
-        "confirm_url": absolute(path),
+        "confirm_url": absolute_url(path),
         "days": settings.NEWSLETTER_CONFIRM_DAYS,
         "SITE_NAME": settings.SITE_NAME,
     }

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
@@ -78,7 +80,8 @@ class ConsentRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subscriber} ({self.given_at:%Y-%m-%d %H:%M})"
+        given = date_format(timezone.localtime(self.given_at), "DATETIME_FORMAT")
+        return f"{self.subscriber} ({given})"
 
 
 class Edition(models.Model):

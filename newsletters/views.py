@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.core import signing
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
+from newsroom.caching import public_page
 from newsroom.origin import same_origin_post
 from newsroom.ratelimits import over_limit
 
@@ -39,6 +40,7 @@ def _link_invalid(request):
     )
 
 
+@public_page
 @require_safe
 def signup_page(request):
     return render(request, "newsletters/signup.html", {"form": SignupForm()})
@@ -65,6 +67,7 @@ def subscribe(request):
     return redirect("newsletters:pending")
 
 
+@public_page
 @require_safe
 def pending(request):
     return _message(
@@ -98,6 +101,7 @@ def confirm(request, token: str):
     return render(request, "newsletters/confirm.html")
 
 
+@public_page
 @require_safe
 def confirmed(request):
     return _message(
@@ -145,11 +149,7 @@ def unsubscribe(request, token: str):
     )
 
 
-def _public(response):
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-    return response
-
-
+@method_decorator(public_page, name="dispatch")
 class ArchiveView(ListView):
     template_name = "newsletters/archive.html"
     context_object_name = "editions"
@@ -159,10 +159,8 @@ class ArchiveView(ListView):
     def get_queryset(self):
         return Edition.objects.public().order_by("-week")
 
-    def render_to_response(self, context, **response_kwargs):
-        return _public(super().render_to_response(context, **response_kwargs))
 
-
+@method_decorator(public_page, name="dispatch")
 class EditionView(DetailView):
     """An edition as a web page: “View in your browser” and the archive."""
 
@@ -175,6 +173,3 @@ class EditionView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sections=edition_sections(self.object), **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        return _public(super().render_to_response(context, **response_kwargs))

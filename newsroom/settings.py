@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.env import parse_admins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
             ],
+            "libraries": {"links": "newsroom.links"},
         },
     },
 ]
@@ -134,6 +137,8 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The paper's date formats (newsroom/formats/nl/formats.py), before Django's own.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -157,6 +162,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Mail: SMTP when EMAIL_HOST is set; otherwise a folder (EMAIL_FILE_PATH) or the console.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@example.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets a mail for every unhandled error (500) when DEBUG is off; the 500 page says
+# "the editors have been notified" only when this is set.
+ADMINS = parse_admins(env.str("ADMINS", default=""))
 # Date headers in Amsterdam time with its offset, as readers' clients show them.
 EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
@@ -272,9 +280,21 @@ PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's error reporting: unhandled errors of requests, mailed to ADMINS.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }
+# The pages of the 500 and of a refused form: no database, the shared error base.
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 
 # The pre-publish check (proofing): a time budget per check, of which suggestions may use a
 # part, and the most text it reads; beyond these it says what it skipped.

@@ -172,11 +172,14 @@ class SmtpSink:
 
 
 @contextmanager
-def serving_smtp(sink, settings):
-    """Run `sink` as a real SMTP server (aiosmtpd) and point Django's SMTP backend at it."""
+def serving_smtp(sink, settings, *, port: int | None = None):
+    """Run `sink` as a real SMTP server (aiosmtpd) and point Django's SMTP backend at it.
+
+    A given `port` lets a test stop the server and serve again where clients expect it.
+    """
     from aiosmtpd.controller import Controller
 
-    port = free_port()
+    port = port or free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -193,3 +196,40 @@ def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 collecting what it is sent."""
     with serving_smtp(SmtpSink(), settings) as sink:
         yield sink
+
+
+# The data migrations that give the roles their permissions, in order.
+ROLE_MIGRATIONS = [
+    "articles.migrations.0002_roles",
+    "articles.migrations.0006_image_roles",
+    "feedback.migrations.0002_editor_permissions",
+    "newsletters.migrations.0002_editor_roles",
+]
+
+
+@pytest.fixture(scope="session")
+def _migrated_apps(django_db_setup, django_db_blocker):
+    """The models as the migrations leave them (what RunPython code expects as `apps`)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    with django_db_blocker.unblock():
+        return MigrationLoader(connection).project_state().apps
+
+
+@pytest.fixture
+def roles(db, _migrated_apps):
+    """The role groups with their permissions, as the data migrations made them.
+
+    A transactional test's flush empties the tables, these rows included; tests that log
+    in with a role and run after one (PostgreSQL leg) need them back. The migrations get
+    the migrated state, never the project's app registry, which they modify.
+    """
+    from importlib import import_module
+
+    from django.db.migrations import RunPython
+
+    for name in ROLE_MIGRATIONS:
+        for operation in import_module(name).Migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(_migrated_apps, None)
