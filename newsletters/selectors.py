@@ -44,7 +44,8 @@ def edition_sections(edition: Edition) -> list[EditionSection]:
     """
     items = (
         edition.items.filter(article__in=Article.objects.visible())
-        .select_related("article__section")
+        .select_related("article__section", "article__lead_image")
+        .prefetch_related("article__authors")
         .order_by("article__section__position", "article__section__name", "position", "pk")
     )
     grouped: dict[int, EditionSection] = {}

@@ -242,6 +242,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 NEWSLETTER_SEND_AFTER_MINUTES = env.int("NEWSLETTER_SEND_AFTER_MINUTES", default=60)
 NEWSLETTER_EDITION_SIZE = env.int("NEWSLETTER_EDITION_SIZE", default=12)
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
+# Chains of batch tasks a send runs at once: set it to the worker processes that send.
+NEWSLETTER_SEND_CHAINS = env.int("NEWSLETTER_SEND_CHAINS", default=1)
 # Deliveries "sending" longer than this are taken as lost in a crash and sent again;
 # it must exceed the time one batch can take. Fractions are allowed (the crash test uses seconds).
 NEWSLETTER_SWEEP_AFTER_MINUTES = env.float("NEWSLETTER_SWEEP_AFTER_MINUTES", default=15)

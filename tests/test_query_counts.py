@@ -140,6 +140,7 @@ PUBLIC_PAGES = {
         [
             "the edition",
             "its items with their visible articles, sections and photos",
+            "their authors (prefetched, for the mail's bylines)",
             NAVIGATION,
         ],
     ),

@@ -8,16 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom.outbox import enqueue_on_commit
-
-from .. import tasks
 from ..mail import edition_message, render_edition
-from ..models import Delivery, Edition, EditionItem, Subscriber
+from ..models import Edition, EditionItem
 from ..selectors import edition_blocking_articles, edition_candidates
+from . import sending
 
 logger = logging.getLogger(__name__)
-
-SNAPSHOT_CHUNK = 2000
 
 
 class EditionNotSendable(Exception):
@@ -110,16 +106,8 @@ def edition_start_send(*, edition: Edition) -> int:
         ).update(status=Edition.Status.SENDING, send_started_at=timezone.now(), notice="")
         if not started:
             raise EditionNotSendable(_("This edition is already being sent or has been sent."))
-        count = 0
-        recipients = Subscriber.objects.receiving().order_by("pk").values_list("pk", flat=True)
-        chunk: list[Delivery] = []
-        for subscriber_id in recipients.iterator(chunk_size=SNAPSHOT_CHUNK):
-            chunk.append(Delivery(edition_id=edition.pk, subscriber_id=subscriber_id))
-            if len(chunk) == SNAPSHOT_CHUNK:
-                count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
-                chunk = []
-        count += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
-        enqueue_on_commit(tasks.send_edition_batch, edition.pk)
+        count = sending.deliveries_snapshot(edition_id=edition.pk)
+        sending.queue_batches(edition_id=edition.pk)
     edition.refresh_from_db()
     return count
 
@@ -139,7 +127,7 @@ def edition_resume(*, edition: Edition) -> bool:
             status=Edition.Status.SENDING
         )
         if resumed:
-            enqueue_on_commit(tasks.send_edition_batch, edition.pk)
+            sending.queue_batches(edition_id=edition.pk)
     return bool(resumed)
 
 

@@ -14,7 +14,14 @@ from newsletters.models import Edition
 from newsletters.selectors import edition_sections
 from newsletters.services import editions, sending
 from newsletters.tokens import read_unsubscribe_token
-from tests.factories import ArticleFactory, EditionFactory, SectionFactory, SubscriberFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    EditionFactory,
+    ImageFactory,
+    SectionFactory,
+    SubscriberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -154,6 +161,26 @@ class TestTheMail:
         for header in ("To", "Message-ID", "List-Unsubscribe", "Subject", "From"):
             assert " ".join(str(parsed[header]).split()) == " ".join(str(ordinary[header]).split())
         assert parsed.get_body(("html",)).get_content() == message.get_body(("html",)).get_content()
+
+    def test_each_article_shows_its_photo_with_credit_and_its_byline(self, mail_server):
+        image = ImageFactory(renditions={"800": {"webp": "r/800.webp", "jpeg": "r/800.jpg"}})
+        article = ArticleFactory(
+            lead_image=image,
+            authors=[AuthorFactory(name="Marieke van Doorn")],
+            published_at=datetime(2025, 5, 9, 10, 43, tzinfo=ZoneInfo("Europe/Amsterdam")),
+        )
+        edition = EditionFactory(articles=[article])
+        SubscriberFactory()
+        editions.edition_start_send(edition=edition)
+        sending.edition_send_batch(edition_id=edition.pk)
+        (message,) = mail_server.messages
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert 'src="http://testserver/media/r/800.jpg"' in html
+        assert 'alt="Een trein rijdt over een brug bij Arnhem"' in html
+        assert "De nieuwe verbinding naar Duitsland. Foto: Jan Jansen / ANP" in html
+        for part in (html, text):
+            assert "Door Marieke van Doorn · 9 mei 2025 10:43" in part
 
     def test_an_address_that_is_not_ascii_gets_an_ordinary_message(self, mail_server):
         edition = EditionFactory(articles=[ArticleFactory()], status="sending")

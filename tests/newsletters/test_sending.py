@@ -266,6 +266,7 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(
         "release of the claim's savepoint",
         "the claimed deliveries with their subscribers",
         "the edition's items with their visible articles and sections",
+        "their authors (prefetched)",
         "savepoint of the record",
         "record: sending -> sent, in one UPDATE",
         "release of the record's savepoint",
