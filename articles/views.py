@@ -17,6 +17,8 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from edge import tags
+from edge.tags import tag_page
 from newsroom.caching import public_page
 from newsroom.links import absolute_url
 
@@ -62,6 +64,7 @@ def home(request):
         "latest": latest[1 + HOME_SECONDARY :],
         "section_blocks": list(blocks.items()),
     }
+    tag_page(request, tags.HOME)
     return render(request, "articles/home.html", context)
 
 
@@ -74,6 +77,7 @@ class SectionView(ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["section_slug"])
+        tag_page(self.request, tags.section(self.section.pk))
         return Article.objects.visible().filter(section=self.section).for_listing()
 
     def get_context_data(self, **kwargs):
@@ -104,6 +108,8 @@ def article_detail(request, section_slug: str, slug: str):
     if article is None:
         return redirect(_moved_article(section_slug, slug), permanent=True)
 
+    authors = article.authors.all()
+    tag_page(request, tags.article(article.pk), *(tags.author(a.pk) for a in authors))
     inline_images = _inline_images(article)
     etag = _article_etag(article, inline_images)
     last_modified = article.last_modified.timestamp()
@@ -111,7 +117,6 @@ def article_detail(request, section_slug: str, slug: str):
     if not_modified is not None:
         return not_modified
 
-    authors = article.authors.all()
     context = {
         "article": article,
         "authors": authors,
@@ -162,6 +167,7 @@ def article_changes(request, section_slug: str, slug: str):
         return redirect(
             "articles:changes", section_slug=moved.section.slug, slug=moved.slug, permanent=True
         )
+    tag_page(request, tags.article(article.pk))
     revisions = list(
         article.revisions.filter(kind__in=Revision.Kind.values)
         .only("article_id", "kind", "note", "created_at", "number")
@@ -218,6 +224,7 @@ def search(request):
         for article in page:
             article.snippet = snippet(article, terms["query"])
     context = {"form": form, "query": terms["query"], "page_obj": page}
+    tag_page(request, tags.SEARCH)
     return render(request, "articles/search.html", context)
 
 
