@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages install
+.PHONY: run test lint format messages install stack stack-down
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Kopij needs Python 3.11 or newer on the PATH." >&2; exit 1; }
@@ -45,3 +45,10 @@ format: $(STAMP)
 messages: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemessages --locale nl --ignore ".venv/*" --no-obsolete --no-location
 	DEBUG=true $(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"
+
+# Production-shaped on one machine: Varnish → gunicorn, a Celery worker and beat (README: Production).
+stack: $(STAMP)
+	deploy/stack.sh up
+
+stack-down:
+	deploy/stack.sh down

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from edge.purging import failed_purges_since
 from proofing.panel import panel_context
 
 from . import policy, services
@@ -195,6 +196,19 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
                     " articles still appear on time, but their status is not updated: check"
                     " that Celery beat and a worker are running."
                 ),
+            )
+        failed = failed_purges_since(hours=24)
+        if failed:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d cache purge failed in the last 24 hours: readers may still see"
+                    " the old version of some pages. See Edge cache → Cache purges.",
+                    "%(count)d cache purges failed in the last 24 hours: readers may still see"
+                    " the old version of some pages. See Edge cache → Cache purges.",
+                    failed,
+                )
+                % {"count": failed},
             )
         return super().changelist_view(request, extra_context)
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image as PillowImage
 from PIL import ImageOps, UnidentifiedImageError
 
+from edge.purging import image_changed
+
 from .images import RENDITION_WIDTHS, Image
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -111,6 +113,8 @@ def image_make_renditions(*, image: Image) -> dict:
         }
     Image.objects.filter(pk=image.pk).update(renditions=renditions)
     image.renditions = renditions
+    # Pages showing the photo now offer the renditions.
+    image_changed(image=image)
     return renditions
 
 

@@ -17,6 +17,7 @@ RESERVED_SLUGS = frozenset(
         "nieuwsbrief",
         "zoeken",
         "feeds",
+        "health",
         "rss",
         "sitemap.xml",
         "robots.txt",

@@ -2,6 +2,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
+from edge import tags
+from edge.tags import tagged
 from newsroom.caching import public_page
 
 from . import feeds, views
@@ -11,9 +13,9 @@ from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 app_name = "articles"
 
 
-def for_machines(view):
+def for_machines(view, tag: str):
     """Feeds and sitemaps: GET and HEAD only, the same for everyone like the reader pages."""
-    return public_page(require_safe(view))
+    return public_page(require_safe(tagged(view, tag)))
 
 
 urlpatterns = [
@@ -21,33 +23,35 @@ urlpatterns = [
     path("preview/<str:token>/", views.preview, name="preview"),
     # Fixed first path segments (see RESERVED_SLUGS) before the section catch-alls.
     path("zoeken/", views.search, name="search"),
-    path("feeds/rss/", for_machines(feeds.LatestArticlesFeed()), name="feed_rss"),
-    path("feeds/atom/", for_machines(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/rss/", for_machines(feeds.LatestArticlesFeed(), tags.FEEDS), name="feed_rss"),
+    path("feeds/atom/", for_machines(feeds.LatestArticlesAtomFeed(), tags.FEEDS), name="feed_atom"),
     path(
-        "feeds/<slug:section_slug>/rss/", for_machines(feeds.SectionFeed()), name="section_feed_rss"
+        "feeds/<slug:section_slug>/rss/",
+        for_machines(feeds.SectionFeed(), tags.FEEDS),
+        name="section_feed_rss",
     ),
     path(
         "feeds/<slug:section_slug>/atom/",
-        for_machines(feeds.SectionAtomFeed()),
+        for_machines(feeds.SectionAtomFeed(), tags.FEEDS),
         name="section_feed_atom",
     ),
     # An index of the sections' sitemap and one sitemap per month of articles.
-    path("sitemap.xml", for_machines(sitemap_index), name="sitemap"),
+    path("sitemap.xml", for_machines(sitemap_index, tags.SITEMAPS), name="sitemap"),
     re_path(
         r"^sitemap-articles-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.xml$",
-        for_machines(sitemap_month),
+        for_machines(sitemap_month, tags.SITEMAPS),
         name="sitemap_month",
     ),
     # Own templates: lastmod with the time of day, not only the date; Google News tags.
     path(
         "sitemap-news.xml",
-        for_machines(sitemap_views.sitemap),
+        for_machines(sitemap_views.sitemap, tags.SITEMAPS),
         {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/news_sitemap.xml"},
         name="news_sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        for_machines(sitemap_views.sitemap),
+        for_machines(sitemap_views.sitemap, tags.SITEMAPS),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap_section",
     ),

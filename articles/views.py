@@ -17,6 +17,8 @@ from django.utils.cache import (
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
+from edge import tags
+from edge.tags import tag_page
 from newsroom.caching import public_page
 from newsroom.links import absolute_url
 
@@ -44,6 +46,7 @@ def home(request):
         "latest": latest[1 + HOME_SECONDARY :],
         "section_blocks": listings.home_blocks(get_navigation().sections, shown=latest),
     }
+    tag_page(request, tags.HOME)
     return render(request, "articles/home.html", context)
 
 
@@ -56,6 +59,7 @@ def section(request, section_slug: str):
     )
     today = timezone.localdate()
     context = {"section": link, "page": page, "archive_month": (today.year, today.month)}
+    tag_page(request, tags.section(link.pk))
     return render(request, "articles/section.html", context)
 
 
@@ -84,6 +88,7 @@ def section_month(request, section_slug: str, year: int, month: int):
         "previous_month": previous_month,
         "next_month": next_month if until <= timezone.now() else None,
     }
+    tag_page(request, tags.section(link.pk))
     return render(request, "articles/section_month.html", context)
 
 
@@ -119,6 +124,8 @@ def article_detail(request, section_slug: str, slug: str):
     if article is None:
         return redirect(_moved_article(section_slug, slug), permanent=True)
 
+    authors = article.authors.all()
+    tag_page(request, tags.article(article.pk), *(tags.author(a.pk) for a in authors))
     inline_images = _inline_images(article)
     etag = _article_etag(article, inline_images)
     last_modified = article.last_modified.timestamp()
@@ -126,7 +133,6 @@ def article_detail(request, section_slug: str, slug: str):
     if not_modified is not None:
         return not_modified
 
-    authors = article.authors.all()
     context = {
         "article": article,
         "authors": authors,
@@ -177,6 +183,7 @@ def article_changes(request, section_slug: str, slug: str):
         return redirect(
             "articles:changes", section_slug=moved.section.slug, slug=moved.slug, permanent=True
         )
+    tag_page(request, tags.article(article.pk))
     revisions = list(
         article.revisions.filter(kind__in=Revision.Kind.values)
         .only("article_id", "kind", "note", "created_at", "number")
@@ -236,6 +243,7 @@ def search(request):
         # Only the newest CANDIDATES matches are ranked (see articles/search.py).
         "capped": page is not None and page.paginator.count >= CANDIDATES,
     }
+    tag_page(request, tags.SEARCH)
     return render(request, "articles/search.html", context)
 
 

@@ -207,7 +207,7 @@ class Sink:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Sink":
-        self.process = subprocess.Popen(  # noqa: S603  (this Python, fixed arguments)
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.mailsink", "--port", str(self.port)],
             cwd=ROOT,
             stdin=subprocess.PIPE,

@@ -132,7 +132,7 @@ def raw_phase(name: str, edition, sink: Sink, env: dict, count: int, batch_size:
     sink.reset(len(everyone))
     sink_cpu = cpu_seconds(sink.pid)
     arguments = {"--edition": edition.pk, "--count": count, "--batch-size": batch_size}
-    answer = subprocess.run(  # noqa: S603  (this Python, fixed arguments)
+    answer = subprocess.run(
         [sys.executable, "-m", "benchmarks.newsletter_raw", "--port", env["EMAIL_PORT"]]
         + [str(part) for pair in arguments.items() for part in pair],
         cwd=ROOT,

@@ -8,6 +8,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
+from edge import tags
+from edge.tags import tag_page
 from newsroom.caching import public_page
 from newsroom.origin import same_origin_post
 from newsroom.ratelimits import over_limit
@@ -157,6 +159,7 @@ class ArchiveView(ListView):
     http_method_names = ["get", "head"]
 
     def get_queryset(self):
+        tag_page(self.request, tags.EDITIONS)
         return Edition.objects.public().order_by("-week")
 
 
@@ -172,4 +175,5 @@ class EditionView(DetailView):
         return Edition.objects.public()
 
     def get_context_data(self, **kwargs):
+        tag_page(self.request, tags.EDITIONS, tags.edition(self.object.pk))
         return super().get_context_data(sections=edition_sections(self.object), **kwargs)

@@ -13,6 +13,8 @@ def public_page(view):
     and HEAD are marked; error answers are left alone, so a page that was briefly
     missing is not kept missing.
     Class-based views: `@method_decorator(public_page, name="dispatch")`.
+    The edge middleware (edge/middleware.py) adds to what this marks the edge lifetime and
+    the cache tags the view named with `edge.tags.tag_page`.
     """
 
     @wraps(view)

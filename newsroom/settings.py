@@ -59,12 +59,15 @@ INSTALLED_APPS = [
     "articles",
     "newsletters",
     "feedback",
+    "edge",
     "proofing",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a page-cache hit is answered without touching the database.
+    "edge.middleware.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -276,6 +279,16 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public pages may be cached this long by browsers and shared caches (seconds).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# The edge (README: "Edge cache"): Varnish nodes and CDNs keep tagged reader pages this long
+# and are purged by tag on every change; they may serve a stale copy this long when the site fails.
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=86400)
+EDGE_STALE_SECONDS = env.int("EDGE_STALE_SECONDS", default=86400)
+# Where purges go: each Varnish node's address, e.g. http://10.0.0.5:6081/ (none: nothing sent).
+CACHE_PURGE_URLS = env.list("CACHE_PURGE_URLS", default=[])
+# A failed purge is retried after this many seconds, doubling, six times.
+CACHE_PURGE_RETRY_SECONDS = env.float("CACHE_PURGE_RETRY_SECONDS", default=1)
+# Whole reader pages kept in CACHES["default"] (0 turns the page cache off).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # How long a shared preview link of an unpublished article works (hours).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 

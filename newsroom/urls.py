@@ -6,6 +6,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from edge.views import health
+
 admin.site.site_header = format_lazy(_("{site} newsroom"), site=settings.SITE_NAME)
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Newsroom")
@@ -15,6 +17,7 @@ gettext_noop("Error:")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("feedback.urls")),
     path("nieuwsbrief/", include("newsletters.urls")),
     # Reader pages last: their first path segment is a section slug.

@@ -30,3 +30,5 @@ WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = True
 # Uploads of the tests go to a throw-away folder, never to the project's media/.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kopij-test-media-")
+# Tests change rows directly and read the page again: the page cache is on only in its own tests.
+PAGE_CACHE_SECONDS = 0

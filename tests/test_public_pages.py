@@ -63,7 +63,9 @@ def test_every_reader_page_may_be_kept_by_anyone_for_the_configured_time(
         response = client.get(url)
         assert response.status_code == 200, url
         directives = {d.strip() for d in response["Cache-Control"].split(",")}
-        assert directives == {"public", "max-age=123"}, url
+        # The rest is the edge's (tests/edge/test_headers.py): shared caches keep it longer.
+        browsers = {d for d in directives if not d.startswith(("s-maxage", "stale-"))}
+        assert browsers == {"public", "max-age=123"}, url
 
 
 def test_a_not_modified_answer_is_public_too(client, article):

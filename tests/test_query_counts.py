@@ -194,6 +194,7 @@ ADMIN_LISTS = {
     "articles_article": [
         *ADMIN_REQUEST[:2],
         "when the publication job last ran (the warning above the list)",
+        "the cache purges that failed in the last day (the other warning)",
         *ADMIN_REQUEST[2:],
         "the sections of the section filter",
         *COUNTS,

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edge import purging
 from proofing.services import check_publishable
 
 from .. import policy
@@ -121,7 +122,7 @@ def record(
         article.authors.set(authors)
     if save_related is not None:
         save_related()
-    return Revision.objects.create(
+    revision = Revision.objects.create(
         article=article,
         number=article.revision_number,
         kind=kind,
@@ -130,6 +131,17 @@ def record(
         created_at=at,
         **article.snapshot(),
     )
+    _purge_caches(article, stored=stored)
+    return revision
+
+
+def _purge_caches(article: Article, *, stored: Article | None) -> None:
+    """Readers saw it or see it now: every page showing it is purged once this commits."""
+    if article.is_visible or (stored is not None and stored.is_visible):
+        purging.article_changed(article=article, old_section_id=stored and stored.section_id)
+    elif article.status == Article.Status.SCHEDULED:
+        # Not on any page yet, but cached pages must end when it goes live.
+        purging.schedule_changed()
 
 
 def _claim(article: Article, *, stored: Article, expected_revision: int | None) -> None:

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edge.purging import editions_changed
+
 from ..mail import edition_message, render_edition
 from ..models import Edition, EditionItem
 from ..selectors import edition_blocking_articles, edition_candidates
@@ -106,6 +108,8 @@ def edition_start_send(*, edition: Edition) -> int:
         ).update(status=Edition.Status.SENDING, send_started_at=timezone.now(), notice="")
         if not started:
             raise EditionNotSendable(_("This edition is already being sent or has been sent."))
+        # From now on readers find it in the archive.
+        editions_changed(edition_id=edition.pk)
         count = sending.deliveries_snapshot(edition_id=edition.pk)
         sending.queue_batches(edition_id=edition.pk)
     edition.refresh_from_db()

@@ -134,7 +134,8 @@ class TestEditor:
         assert Image.objects.get(pk=photo.pk).renditions == {}
         queued = OutboxTask.objects.get()
         assert (queued.task, queued.args) == (make_image_renditions.name, [photo.pk])
-        assert len(callbacks) == 1  # the broker is asked only after commit
+        # The broker is asked only after commit (the other: the page cache's new version).
+        assert len(callbacks) == 2
 
 
 @pytest.fixture

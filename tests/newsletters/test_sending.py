@@ -27,7 +27,7 @@ def start(django_capture_on_commit_callbacks):
     def run(edition):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             count = editions.edition_start_send(edition=edition)
-        assert len(callbacks) == 1  # the first batch, queued on commit
+        assert len(callbacks) == 2  # the first batch and the archive's purge, on commit
         return count
 
     return run

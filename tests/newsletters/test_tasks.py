@@ -40,7 +40,8 @@ def test_the_send_due_task_starts_due_editions(django_capture_on_commit_callback
     edition = EditionFactory(scheduled_at=timezone.now(), articles=[ArticleFactory()])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert tasks.send_due_editions.delay().get() == [edition.pk]
-    assert len(callbacks) == 1  # the first batch is queued only once the start commits
+    # The first batch (and the archive's purge) only once the start commits.
+    assert len(callbacks) == 2
 
 
 def test_the_confirmation_task_sends_nothing_twice(django_capture_on_commit_callbacks):

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EdgeConfig(AppConfig):
+    name = "edge"
+    verbose_name = _("Edge cache")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
