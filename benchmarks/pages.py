@@ -158,9 +158,7 @@ def production_env(database_url: str, static: Path) -> dict:
 
 
 def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 (our own commands)
-        [PYTHON, *command], cwd=ROOT, env=env, check=True, text=True, **kwargs
-    )
+    return subprocess.run([PYTHON, *command], cwd=ROOT, env=env, check=True, text=True, **kwargs)
 
 
 def prepare(database_url: str, articles: int, static: Path) -> None:
@@ -190,7 +188,7 @@ def measure(env: dict, args) -> dict:
         ).stdout
     )
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603 (our own command)
+    server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
@@ -266,9 +264,7 @@ def load(url: str, args, urls: list[str] | None = None) -> dict:
             "  return wrk.format(nil, paths[n])\nend\n"
         )
         command += ["-s", str(script)]
-    output = subprocess.run(  # noqa: S603 (wrk on our own URLs)
-        [*command, url], capture_output=True, text=True, check=True
-    ).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rate = next(line for line in output.splitlines() if line.startswith("Requests/sec"))
     errors = [line.strip() for line in output.splitlines() if "Non-2xx" in line or "errors" in line]
     return {"rps": float(rate.split()[1]), "errors": errors}
