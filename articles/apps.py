@@ -7,7 +7,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from .search_fts import ensure_index, register_stemmer
+
+        connection_created.connect(register_stemmer, dispatch_uid="fts-stemmer")
+        post_migrate.connect(ensure_index, sender=self, dispatch_uid="fts-index")
 
         from .models import Section
         from .navigation import invalidate_navigation

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -95,13 +95,29 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
+        # Every reader listing reads `visible()` (status in Status.reader_visible() and
+        # published_at <= now) newest first: partial indexes on exactly those statuses let it
+        # stop after the rows it shows, whatever the size of the archive and of the drafts.
         indexes = [
-            # Home page and feeds: visible articles, newest first.
-            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
-            # Section pages: visible articles of one section, newest first.
+            # Home, feeds, news sitemap, month sitemaps, search candidates:
+            # WHERE visible ORDER BY published_at DESC, id DESC LIMIT n (or a published_at range).
             models.Index(
-                fields=["section", "status", "-published_at"], name="article_section_pub_idx"
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_visible_latest_idx",
+                condition=Q(status__in=ArticleStatus.reader_visible()),
             ),
+            # Section pages, their "older" links and month archives, section feeds, the home
+            # page's blocks: WHERE visible AND section_id = s ORDER BY published_at DESC, id DESC.
+            models.Index(
+                "section",
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_visible_section_idx",
+                condition=Q(status__in=ArticleStatus.reader_visible()),
+            ),
+            # PostgreSQL only, see migration 0009: article_visible_month_idx for the sitemap
+            # index's lastmod per month.
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,12 +1,13 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
 from edge import tags
 from edge.tags import tagged
 from newsroom.caching import public_page
 
-from . import feeds, sitemaps, views
+from . import feeds, views
+from .sitemap_views import sitemap_index, sitemap_month
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
@@ -34,12 +35,12 @@ urlpatterns = [
         for_machines(feeds.SectionAtomFeed(), tags.FEEDS),
         name="section_feed_atom",
     ),
-    # An index of the sitemaps (the articles' one has pages of 5,000).
-    path(
-        "sitemap.xml",
-        for_machines(sitemaps.index, tags.SITEMAPS),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
-        name="sitemap",
+    # An index of the sections' sitemap and one sitemap per month of articles.
+    path("sitemap.xml", for_machines(sitemap_index, tags.SITEMAPS), name="sitemap"),
+    re_path(
+        r"^sitemap-articles-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.xml$",
+        for_machines(sitemap_month, tags.SITEMAPS),
+        name="sitemap_month",
     ),
     # Own templates: lastmod with the time of day, not only the date; Google News tags.
     path(
@@ -55,7 +56,12 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("<slug:section_slug>/", views.SectionView.as_view(), name="section"),
+    path("<slug:section_slug>/", views.section, name="section"),
+    path(
+        "<slug:section_slug>/archief/<int:year>/<int:month>/",
+        views.section_month,
+        name="section_month",
+    ),
     path("<slug:section_slug>/<slug:slug>/", views.article_detail, name="detail"),
     path("<slug:section_slug>/<slug:slug>/wijzigingen/", views.article_changes, name="changes"),
 ]

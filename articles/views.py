@@ -1,87 +1,103 @@
 import hashlib
+import logging
+from datetime import datetime
 
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
 )
-from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
-from django.views.generic import ListView
 
 from edge import tags
 from edge.tags import tag_page
 from newsroom.caching import public_page
 from newsroom.links import absolute_url
 
-from . import services
-from .forms import SearchForm
-from .models import Article, ArticleRedirect, Revision, Section
-from .navigation import get_navigation
-from .search import search_articles, snippet
+from . import listings, services
+from .forms import FIRST_YEAR, LAST_YEAR, SearchForm
+from .listings import HOME_LATEST
+from .models import Article, ArticleRedirect, Revision
+from .navigation import NavLink, get_navigation
+from .search import CANDIDATES, search_articles, snippet
 from .structured_data import news_article
 
-HOME_LATEST = 9
 # Under the top story, with their lede; the rest of the latest go in the side column.
 HOME_SECONDARY = 2
-HOME_PER_SECTION = 4
-SECTION_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
+logger = logging.getLogger(__name__)
 
 
 @public_page
 @require_safe
 def home(request):
     latest = list(Article.objects.visible().for_listing()[:HOME_LATEST])
-    ranked = (
-        Article.objects.visible()
-        .exclude(pk__in=[a.pk for a in latest])
-        .select_related("section")
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=HOME_PER_SECTION)
-        .order_by("section__position", "rank")
-    )
-    blocks: dict[Section, list[Article]] = {}
-    for article in ranked:
-        blocks.setdefault(article.section, []).append(article)
     context = {
         "top_story": latest[0] if latest else None,
         "secondary": latest[1 : 1 + HOME_SECONDARY],
         "latest": latest[1 + HOME_SECONDARY :],
-        "section_blocks": list(blocks.items()),
+        "section_blocks": listings.home_blocks(get_navigation().sections, shown=latest),
     }
     tag_page(request, tags.HOME)
     return render(request, "articles/home.html", context)
 
 
-@method_decorator(public_page, name="dispatch")
-class SectionView(ListView):
-    template_name = "articles/section.html"
-    context_object_name = "articles"
-    paginate_by = SECTION_PAGE_SIZE
-    http_method_names = ["get", "head"]
+@public_page
+@require_safe
+def section(request, section_slug: str):
+    link = _section_link(section_slug)
+    page = listings.section_page(
+        link.pk, before=request.GET.get("voor"), after=request.GET.get("na")
+    )
+    today = timezone.localdate()
+    context = {"section": link, "page": page, "archive_month": (today.year, today.month)}
+    tag_page(request, tags.section(link.pk))
+    return render(request, "articles/section.html", context)
 
-    def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["section_slug"])
-        tag_page(self.request, tags.section(self.section.pk))
-        return Article.objects.visible().filter(section=self.section).for_listing()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+@public_page
+@require_safe
+def section_month(request, section_slug: str, year: int, month: int):
+    """A month of a section's archive, newest first, paged like the section page."""
+    link = _section_link(section_slug)
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        raise Http404
+    since = timezone.make_aware(datetime(year, month, 1))
+    next_month = (year + month // 12, month % 12 + 1)
+    until = timezone.make_aware(datetime(*next_month, 1))
+    page = listings.section_page(
+        link.pk,
+        before=request.GET.get("voor"),
+        after=request.GET.get("na"),
+        since=since,
+        until=until,
+    )
+    previous_month = (year - (month == 1), (month - 2) % 12 + 1)
+    context = {
+        "section": link,
+        "page": page,
+        "month": since,
+        "previous_month": previous_month,
+        "next_month": next_month if until <= timezone.now() else None,
+    }
+    tag_page(request, tags.section(link.pk))
+    return render(request, "articles/section_month.html", context)
+
+
+def _section_link(slug: str) -> NavLink:
+    # Sections are few and in the navigation's in-process copy: no query to find one.
+    link = get_navigation().by_slug(slug)
+    if link is None:
+        raise Http404
+    return link
 
 
 def _article_etag(article: Article, inline_images: list) -> str:
@@ -219,13 +235,28 @@ def search(request):
     terms = form.search_terms()
     page = None
     if terms["query"]:
-        paginator = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        for article in page:
-            article.snippet = snippet(article, terms["query"])
-    context = {"form": form, "query": terms["query"], "page_obj": page}
+        page = _search_page(terms, request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": terms["query"],
+        "page_obj": page,
+        # Only the newest CANDIDATES matches are ranked (see articles/search.py).
+        "capped": page is not None and page.paginator.count >= CANDIDATES,
+    }
     tag_page(request, tags.SEARCH)
     return render(request, "articles/search.html", context)
+
+
+def _search_page(terms: dict, number: str | None):
+    """A page of results; a database error gives an empty one (logged), never a 500."""
+    try:
+        page = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE).get_page(number)
+        for article in page:
+            article.snippet = snippet(article, terms["query"])
+        return page
+    except DatabaseError:
+        logger.exception("Search failed for %r; showing no results", terms["query"])
+        return Paginator([], SEARCH_PAGE_SIZE).get_page(1)
 
 
 @public_page

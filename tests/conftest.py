@@ -57,9 +57,13 @@ def _broker_not_paused(monkeypatch):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The navigation and rate limits live in the cache; no test may see another's.
+    from articles.navigation import forget_local_copy
+
     cache.clear()
+    forget_local_copy()
     yield
     cache.clear()
+    forget_local_copy()
 
 
 @pytest.fixture

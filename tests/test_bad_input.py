@@ -49,11 +49,12 @@ def url(template: str, site: dict) -> str:
 
 GET_CASES = [
     # Pages and page numbers
-    ("/buitenland/?page=abc", 404, NOT_FOUND),
-    ("/buitenland/?page=-1", 404, NOT_FOUND),
-    ("/buitenland/?page=0", 404, NOT_FOUND),
-    (f"/buitenland/?page={HUGE}", 404, NOT_FOUND),
-    ("/buitenland/?page=%00", 404, NOT_FOUND),
+    ("/buitenland/?voor=abc", 404, NOT_FOUND),
+    ("/buitenland/?na=-1", 404, NOT_FOUND),
+    ("/buitenland/?voor=0", 404, NOT_FOUND),
+    (f"/buitenland/?voor={HUGE}", 404, NOT_FOUND),
+    ("/buitenland/?voor=%00", 404, NOT_FOUND),
+    (f"/buitenland/archief/{HUGE}/05/", 404, NOT_FOUND),
     ("/bestaat-niet/", 404, NOT_FOUND),
     ("/%FF/", 404, NOT_FOUND),
     ("/" + "a" * 3000 + "/", 404, NOT_FOUND),

@@ -1,6 +1,7 @@
 """Reader pages are marked public and cacheable one way: `newsroom.caching.public_page`."""
 
 import re
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,8 @@ def reader_urls(article, edition) -> list[str]:
         "/feeds/rss/",
         "/feeds/buitenland/atom/",
         "/sitemap.xml",
-        "/sitemap-articles.xml",
+        f"/sitemap-articles-{article.published_at.astimezone(UTC):%Y-%m}.xml",
+        "/buitenland/archief/2025/05/",
         "/sitemap-news.xml",
         "/robots.txt",
         "/nieuwsbrief/",

@@ -3,7 +3,7 @@
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -150,43 +150,42 @@ def sitemap_index(client) -> dict[str, str | None]:
 
 
 class TestSitemaps:
-    def test_the_index_lists_the_sitemaps_of_sections_and_articles(self, client, published):
+    def test_the_index_lists_the_sections_and_each_month_with_its_latest_change(
+        self, client, published
+    ):
+        ArticleFactory(published_at=datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
         index = sitemap_index(client)
-        assert set(index) == {
+        assert list(index) == [
             "http://testserver/sitemap-sections.xml",
-            "http://testserver/sitemap-articles.xml",
-        }
-        # The newest public modified time of all articles, in one query.
-        latest = datetime.fromisoformat(index["http://testserver/sitemap-articles.xml"])
+            "http://testserver/sitemap-articles-2025-03.xml",
+            "http://testserver/sitemap-articles-2025-05.xml",
+        ]
+        # The newest public modified time of the month's articles.
+        latest = datetime.fromisoformat(index["http://testserver/sitemap-articles-2025-05.xml"])
         assert latest == published.modified_at
 
-    def test_the_articles_sitemap_lists_published_articles_with_their_public_lastmod(
+    def test_a_month_sitemap_lists_its_published_articles_with_their_public_lastmod(
         self, client, published, hidden
     ):
-        entries = sitemap_entries(client, "/sitemap-articles.xml")
+        ArticleFactory(published_at=datetime(2025, 4, 30, 21, 0, tzinfo=UTC))  # April in UTC
+        entries = sitemap_entries(client, "/sitemap-articles-2025-05.xml")
         article_url = f"http://testserver{published.get_absolute_url()}"
         assert entries == {article_url: "2025-05-09T11:08:00+02:00"}
 
     def test_the_sections_sitemap_lists_the_sections(self, client, published):
         assert "http://testserver/buitenland/" in sitemap_entries(client, "/sitemap-sections.xml")
 
-    def test_a_large_archive_is_split_into_pages_listed_in_the_index(self, client, monkeypatch):
-        monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 2)
-        for _ in range(5):
-            ArticleFactory()
-        assert "http://testserver/sitemap-articles.xml?p=3" in sitemap_index(client)
-        assert len(sitemap_entries(client, "/sitemap-articles.xml?p=3")) == 1
-
-    def test_an_unknown_sitemap_is_404(self, client):
+    def test_an_unknown_sitemap_is_404(self, client, published):
         assert client.get("/sitemap-bestaat-niet.xml").status_code == 404
-        assert client.get("/sitemap-articles.xml?p=99").status_code == 404
+        assert client.get("/sitemap-articles-2025-13.xml").status_code == 404
+        assert client.get("/sitemap-articles-1999-01.xml").status_code == 404  # no articles
 
     def test_the_sitemaps_use_site_url_whatever_the_host(self, client, published, settings):
         settings.SITE_URL = "https://www.kopij.nl"
-        body = client.get("/sitemap-articles.xml").content.decode()
+        body = client.get("/sitemap-articles-2025-05.xml").content.decode()
         assert f"<loc>https://www.kopij.nl{published.get_absolute_url()}</loc>" in body
         index = client.get("/sitemap.xml").content.decode()
-        assert "<loc>https://" in index
+        assert "<loc>https://www.kopij.nl/sitemap-articles-2025-05.xml</loc>" in index
 
     def test_the_news_sitemap_has_the_articles_of_the_last_48_hours(self, client, published):
         fresh = ArticleFactory(
@@ -244,7 +243,7 @@ def meta(html: str, key: str) -> str:
         "/feeds/atom/",
         "/feeds/buitenland/rss/",
         "/sitemap.xml",
-        "/sitemap-articles.xml",
+        "/sitemap-articles-2025-05.xml",
         "/sitemap-news.xml",
         "/robots.txt",
     ],

@@ -4,10 +4,13 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article
+from articles.navigation import forget_local_copy
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, save_change
 
 pytestmark = pytest.mark.django_db
@@ -183,11 +186,14 @@ class TestBadUrls:
             "/sport/ministers-akkoord-treinen/",  # wrong section
             "/bestaat-niet/ministers-akkoord-treinen/",
             "/bestaat-niet/",
-            "/buitenland/?page=999999999999",
-            "/buitenland/?page=0",
-            "/buitenland/?page=-1",
-            "/buitenland/?page=abc",
-            "/buitenland/?page=" + "9" * 500,
+            "/buitenland/?voor=999999999999",
+            "/buitenland/?voor=0",
+            "/buitenland/?na=-1",
+            "/buitenland/?voor=abc",
+            "/buitenland/?voor=" + "9" * 500,
+            "/buitenland/?voor=%C2%B2",
+            "/buitenland/archief/2025/13/",
+            "/buitenland/archief/0/05/",
             "/buitenland/%00/",
             "/buitenland/" + "a" * 5000 + "/",
         ],
@@ -229,18 +235,47 @@ class TestListings:
         for i in range(12):  # 7 latest + the remaining 5 in their section blocks
             assert f"Bericht {i:02d}" in html
 
-    def test_section_page_is_paginated_newest_first(self, client):
+    def test_section_page_links_to_older_and_newer_pages_by_article_not_by_number(self, client):
         section = SectionFactory(name="Sport", slug="sport")
         now = timezone.now()
-        for i in range(25):
+        articles = [
             ArticleFactory(
                 section=section, headline=f"Uitslag {i:02d}", published_at=now - timedelta(hours=i)
             )
+            for i in range(25)
+        ]
         first = client.get("/sport/").content.decode()
-        second = client.get("/sport/?page=2").content.decode()
         assert "Uitslag 00" in first and "Uitslag 19" in first and "Uitslag 20" not in first
-        assert "Uitslag 20" in second and "Uitslag 24" in second
-        assert "Pagina 1 van 2" in first
+        assert f'href="?voor={articles[19].pk}"' in first and "?na=" not in first
+
+        second = client.get(f"/sport/?voor={articles[19].pk}").content.decode()
+        assert "Uitslag 19" not in second and "Uitslag 20" in second and "Uitslag 24" in second
+        assert f'href="?na={articles[20].pk}"' in second and "?voor=" not in second
+
+        back = client.get(f"/sport/?na={articles[20].pk}").content.decode()
+        assert back.index("Uitslag 00") < back.index("Uitslag 19") and "Uitslag 20" not in back
+
+    def test_articles_published_in_the_same_microsecond_are_all_listed_once(self, client):
+        section = SectionFactory(name="Sport", slug="sport")
+        at = timezone.now() - timedelta(hours=1)
+        for i in range(45):
+            ArticleFactory(section=section, headline=f"Tegelijk {i:02d}", published_at=at)
+        seen, url = [], "/sport/"
+        while url:
+            html = client.get(url).content.decode()
+            seen += re.findall(r"Tegelijk \d\d", html)
+            older = re.search(r'href="(\?voor=\d+)"', html)
+            url = f"/sport/{older.group(1)}" if older else None
+        assert sorted(seen) == [f"Tegelijk {i:02d}" for i in range(45)]
+
+    def test_a_month_archive_lists_that_month_of_the_section_only(self, client):
+        sport = SectionFactory(name="Sport", slug="sport")
+        ArticleFactory(section=sport, headline="In mei", published_at=_amsterdam(2025, 5, 31, 23))
+        ArticleFactory(section=sport, headline="In juni", published_at=_amsterdam(2025, 6, 1, 0))
+        ArticleFactory(headline="Andere rubriek", published_at=_amsterdam(2025, 5, 10, 12))
+        html = client.get("/sport/archief/2025/05/").content.decode()
+        assert "In mei" in html and "In juni" not in html and "Andere rubriek" not in html
+        assert 'href="/sport/archief/2025/04/"' in html and 'href="/sport/archief/2025/06/"' in html
 
     def test_navigation_has_home_the_nav_sections_and_more(self, client):
         for position, (name, in_nav) in enumerate(
@@ -267,6 +302,42 @@ class TestListings:
         section.save()
         nav = client.get("/").content.decode()
         assert "Puzzels &amp; spel" in nav
+
+
+def _amsterdam(*parts) -> datetime:
+    return datetime(*parts, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+class TestQueryCounts:
+    def test_home_uses_three_queries_however_much_content(self, client):
+        sections = [SectionFactory() for _ in range(3)]
+        ArticleFactory(section=sections[0])
+        few = count_queries(client, "/")
+        for i in range(40):
+            ArticleFactory(section=sections[i % 3], authors=[AuthorFactory()])
+        forget_local_copy()
+        many = count_queries(client, "/")
+        # navigation (1, then kept in the process), latest (1), the sections' blocks (1)
+        assert few == many == 3
+
+    def test_section_pages_use_two_or_three_queries_however_much_content(self, client):
+        section = SectionFactory(slug="sport")
+        ArticleFactory(section=section)
+        few = count_queries(client, "/sport/")
+        articles = [ArticleFactory(section=section, authors=[AuthorFactory()]) for _ in range(30)]
+        # the navigation (1, then kept in the process), the page (1)
+        assert few == 2
+        assert count_queries(client, "/sport/") == 1
+        # the article the link names (1), the page (1)
+        assert count_queries(client, f"/sport/?voor={articles[5].pk}") == 2
+        assert count_queries(client, "/sport/archief/2025/05/") == 1
 
 
 def test_reader_pages_keep_working_when_the_shared_cache_is_down(client, seed_article, dead_cache):

@@ -35,8 +35,9 @@ pytestmark = [
 
 READERS = 4
 OUTAGE_SECONDS = 8
-# The pool's wait for a connection (DATABASE_POOL_TIMEOUT) plus the page itself.
-FAST_SECONDS = 5
+# The pool's wait for a connection (DATABASE_POOL_TIMEOUT, 3 s) plus slack for two busy
+# cores; before the fix readers waited 30 s.
+FAST_SECONDS = 6
 CLIENT_TIMEOUT = 40
 
 
@@ -148,7 +149,8 @@ def test_readers_get_a_quick_503_while_postgresql_is_down_and_pages_again_after(
     slowest_503 = max((hit.seconds for hit in hits if hit.status == 503), default=0)
     figures.notes += [
         f"PostgreSQL down {restart_at - down_at:.1f} s (start took {back_at - restart_at:.1f} s)",
-        f"{READERS} readers, slowest 503 {slowest_503:.1f} s",
+        f"{READERS} readers, slowest 503 {slowest_503:.1f} s, "
+        f"slowest answer {max(hit.seconds for hit in hits):.1f} s",
     ]
 
     assert 500 not in figures.statuses, figures.line()
