@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "edge:content-version"
 # The only query parameters reader pages read; the VCL keeps the same list (a test checks).
-QUERY_PARAMS = ("page", "p", "q", "section", "period")
+QUERY_PARAMS = ("page", "p", "q", "section", "period", "voor", "na")
 HIT_HEADER = "X-Page-Cache"
 EDGE_HEADERS = ("xkey", "Surrogate-Key", "Surrogate-Control")
 FAR_FUTURE = timedelta(days=366 * 100)

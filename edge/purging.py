@@ -117,6 +117,22 @@ def article_changed(*, article, old_section_id: int | None = None) -> None:
     )
 
 
+def navigation_changed(tags: set[str]) -> None:
+    """Purge now, and once more when every process has the new navigation.
+
+    Processes keep their copy of the navigation up to CHECK_SECONDS (articles.navigation):
+    a page rendered meanwhile by another process would otherwise stay at the edge.
+    """
+    from articles.navigation import CHECK_SECONDS
+
+    from .tasks import send_purge
+
+    content_changed(tags)
+    if settings.CACHE_PURGE_URLS:
+        later = Purge.objects.create(tags=" ".join(sorted(tags)))
+        enqueue_on_commit(send_purge, later.pk, CHECK_SECONDS + 1)
+
+
 def schedule_changed() -> None:
     """A scheduled time was set or moved: the page cache's version must end at the new one."""
     transaction.on_commit(bump_content_version)

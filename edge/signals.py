@@ -7,12 +7,12 @@ because only they know what the page showed before.
 from django.db.models.signals import post_delete, post_save
 
 from . import tags
-from .purging import content_changed
+from .purging import content_changed, navigation_changed
 
 
 def section_changed(sender, instance, **kwargs) -> None:
     # The name is in the navigation of every page and in the feeds; the slug in every URL.
-    content_changed({tags.NAV, tags.section(instance.pk), tags.FEEDS, tags.SITEMAPS})
+    navigation_changed({tags.NAV, tags.section(instance.pk), tags.FEEDS, tags.SITEMAPS})
 
 
 def author_changed(sender, instance, **kwargs) -> None:

@@ -7,8 +7,16 @@ PURGE_MAX_RETRIES = 6
 
 
 @shared_task(bind=True, max_retries=PURGE_MAX_RETRIES, acks_late=True, ignore_result=True)
-def send_purge(self, purge_id: int) -> None:
-    """Purge one recorded set of tags from every Varnish node; retried with backoff."""
+def send_purge(self, purge_id: int, wait_seconds: float = 0, again: bool = False) -> None:
+    """Purge one recorded set of tags from every Varnish node; retried with backoff.
+
+    `wait_seconds`: first wait that long (a purge repeated once other processes have
+    caught up); `again` then also replaces the page cache's version.
+    """
+    if wait_seconds:
+        raise self.retry(args=(purge_id, 0, True), countdown=wait_seconds)
+    if again:
+        purging.bump_content_version()
     try:
         purging.purge_send(purge_id=purge_id)
     except purging.PurgeError as exc:

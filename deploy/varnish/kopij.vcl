@@ -73,7 +73,7 @@ sub vcl_recv {
     # Only the parameters reader pages read stay (edge.pagecache.QUERY_PARAMS): utm_*,
     # fbclid, gclid and any other noise cannot split or poison the cache.
     if (req.url ~ "\?") {
-        set req.url = regsuball(req.url, "([?&])(?!(?:page|p|q|section|period)=)[^&]*", "\1");
+        set req.url = regsuball(req.url, "([?&])(?!(?:page|p|q|section|period|voor|na)=)[^&]*", "\1");
         set req.url = regsuball(req.url, "&{2,}", "&");
         set req.url = regsub(req.url, "\?&+", "?");
         set req.url = regsub(req.url, "[?&]+$", "");
