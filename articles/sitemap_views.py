@@ -15,7 +15,10 @@ def sitemap_index(request):
     sections = reverse("articles:sitemap_section", kwargs={"section": "sections"})
     entries = [(absolute_url(sections), None)]
     entries += [
-        (absolute_url(reverse("articles:sitemap_month", args=[f"{m:%Y}", f"{m:%m}"])), lastmod)
+        (
+            absolute_url(reverse("articles:sitemap_month", args=[str(m.year), f"{m.month:02d}"])),
+            lastmod,
+        )
         for m, lastmod in months
     ]
     response = render(

@@ -7,6 +7,7 @@ as behind a proxy or on a second host name.
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC
 
 import feedparser
 import pytest
@@ -96,22 +97,23 @@ class TestFeeds:
         assert "localhost" not in get(client, url).content.decode()
 
 
+def month_sitemap(article) -> str:
+    """The path of the sitemap of the (UTC) month `article` was published in."""
+    return f"/sitemap-articles-{article.published_at.astimezone(UTC):%Y-%m}.xml"
+
+
 class TestSitemapsAndRobots:
-    def test_the_index_lists_its_sitemaps_on_site_url(self, client, article, monkeypatch):
-        monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 1)
-        ArticleFactory()
+    def test_the_index_lists_its_sitemaps_on_site_url(self, client, article):
         root = ET.fromstring(get(client, "/sitemap.xml").content)
         locations = {loc.text for loc in root.findall("sm:sitemap/sm:loc", SITEMAP_NS)}
         assert locations == {
             f"{SITE_URL}/sitemap-sections.xml",
-            f"{SITE_URL}/sitemap-articles.xml",
-            f"{SITE_URL}/sitemap-articles.xml?p=2",
+            f"{SITE_URL}{month_sitemap(article)}",
         }
 
-    @pytest.mark.parametrize(
-        "url", ["/sitemap-articles.xml", "/sitemap-sections.xml", "/sitemap-news.xml"]
-    )
+    @pytest.mark.parametrize("url", ["month", "/sitemap-sections.xml", "/sitemap-news.xml"])
     def test_every_location_of_a_sitemap_is_on_site_url(self, client, article, url):
+        url = month_sitemap(article) if url == "month" else url
         root = ET.fromstring(get(client, url).content)
         locations = [loc.text for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)]
         assert locations
