@@ -58,37 +58,7 @@ THIRD_PERSON = frozenset(["hij", "zij", "ze", "men", "u"])
 THIRD_PERSON_OR_ARTICLE = THIRD_PERSON | frozenset(["het", "dat", "dit", "wat", "er"])
 FIRST_PERSON = frozenset({"ik"})
 SECOND_PERSON = frozenset({"jij", "je"})
-AUXILIARIES = frozenset(
-    [
-        "is",
-        "was",
-        "zijn",
-        "waren",
-        "ben",
-        "bent",
-        "heeft",
-        "hebben",
-        "had",
-        "hadden",
-        "werd",
-        "werden",
-        "wordt",
-        "worden",
-        "word",
-        "wordt",
-        "kan",
-        "kon",
-        "kunnen",
-        "moet",
-        "moest",
-        "moeten",
-        "zal",
-        "zou",
-        "zullen",
-        "mag",
-        "mocht",
-    ]
-)
+# The auxiliaries of a perfect or passive: a participle follows them.
 PERFECT_AUXILIARIES = frozenset(
     [
         "is",
@@ -107,6 +77,22 @@ PERFECT_AUXILIARIES = frozenset(
         "werden",
         "wordt",
         "worden",
+    ]
+)
+AUXILIARIES = (PERFECT_AUXILIARIES - {"heb", "hebt"}) | frozenset(
+    [
+        "word",
+        "kan",
+        "kon",
+        "kunnen",
+        "moet",
+        "moest",
+        "moeten",
+        "zal",
+        "zou",
+        "zullen",
+        "mag",
+        "mocht",
     ]
 )
 PARTICIPLE_PREFIXES = ("ge", "be", "ver", "ont", "her")
