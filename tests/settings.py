@@ -7,7 +7,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghij
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from newsroom.settings import *  # noqa: F403
-from newsroom.settings import STORAGES
+from newsroom.settings import DATABASES, STORAGES
 
 # No collectstatic before tests: serve static files without a manifest.
 STORAGES = {
@@ -32,3 +32,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kopij-test-media-")
 # Tests change rows directly and read the page again: the page cache is on only in its own tests.
 PAGE_CACHE_SECONDS = 0
+# A file, not SQLite's shared-cache memory database: there, a real worker thread writing while
+# the test thread reads gets "database table is locked" at once (shared-cache locks ignore the
+# busy timeout). A file in WAL mode waits its turn like the dev server does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="kopij-test-db-"), "test.sqlite3")
+    }
