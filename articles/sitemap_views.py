@@ -1,19 +1,36 @@
-"""The sitemap index and the month sitemaps: small pages built from bounded queries."""
+"""The sitemap index, the month sitemaps and the news sitemap: bounded queries, written
+without templates (articles/sitemap_xml.py)."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
 from newsroom.links import absolute_url
 
-from .sitemaps import month_lastmods, month_urls
+from . import sitemap_xml
+from .sitemaps import month_lastmods, month_urls, news_articles
+
+
+def xml_response(body: str, *, last_modified=None) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/xml")
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    # As Django's sitemap views say: for crawlers to read, not to list in results.
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+def article_url_format() -> str:
+    """The absolute article URL with `{}` for section and slug: reverse() once per page,
+    not once per URL (that was most of a month sitemap's time)."""
+    pattern = absolute_url(reverse("articles:detail", args=["SECTION", "SLUG"]))
+    return pattern.replace("SECTION", "{}").replace("SLUG", "{}")
 
 
 def sitemap_index(request):
     months = month_lastmods()
-    sections = reverse("articles:sitemap_section", kwargs={"section": "sections"})
-    entries = [(absolute_url(sections), None)]
+    entries = [(absolute_url(reverse("articles:sitemap_section", args=["sections"])), None)]
     entries += [
         (
             absolute_url(reverse("articles:sitemap_month", args=[str(m.year), f"{m.month:02d}"])),
@@ -21,31 +38,31 @@ def sitemap_index(request):
         )
         for m, lastmod in months
     ]
-    response = render(
-        request, "articles/sitemap_index.xml", {"entries": entries}, content_type="application/xml"
-    )
-    if months:
-        response["Last-Modified"] = http_date(max(last for _, last in months).timestamp())
-    return response
+    latest = max((last for _, last in months), default=None)
+    return xml_response(sitemap_xml.sitemap_index(entries), last_modified=latest)
 
 
 def sitemap_month(request, year: str, month: str):
     if not 1 <= int(month) <= 12:
         raise Http404
-    urls = list(month_urls(int(year), int(month)))
-    if not urls:
+    url = article_url_format()
+    entries = [
+        (url.format(section, slug), modified or published)
+        for section, slug, published, modified in month_urls(int(year), int(month))
+    ]
+    if not entries:
         raise Http404
-    # The article URL spelled once for the month (reverse() per URL is most of the time).
-    pattern = absolute_url(reverse("articles:detail", args=["SECTION", "SLUG"]))
-    pattern = pattern.replace("SECTION", "{}").replace("SLUG", "{}")
-    context = {
-        "urls": [
-            (pattern.format(section, slug), modified or published)
-            for section, slug, published, modified in urls
-        ]
-    }
-    response = render(
-        request, "articles/sitemap_month.xml", context, content_type="application/xml"
+    latest = max(lastmod for _, lastmod in entries)
+    return xml_response(sitemap_xml.urlset(entries), last_modified=latest)
+
+
+def news_sitemap(request):
+    url = article_url_format()
+    articles = [
+        (url.format(section, slug), published, headline, modified or published)
+        for section, slug, published, modified, headline in news_articles()
+    ]
+    body = sitemap_xml.news_urlset(
+        [entry[:3] for entry in articles], publication=settings.SITE_NAME
     )
-    response["Last-Modified"] = http_date(max(last for _, last in context["urls"]).timestamp())
-    return response
+    return xml_response(body, last_modified=max((a[3] for a in articles), default=None))

@@ -42,19 +42,21 @@ class SectionSitemap(SiteUrlSitemap):
         return Section.objects.order_by("position", "name")
 
 
-class NewsSitemap(SiteUrlSitemap):
-    limit = NEWS_LIMIT
-
-    def items(self):
-        since = timezone.now() - NEWS_WINDOW
-        return Article.objects.visible().filter(published_at__gte=since).for_listing()[:NEWS_LIMIT]
-
-    def lastmod(self, item: Article):
-        return item.last_modified
-
-
 SITEMAPS = {"sections": SectionSitemap}
-NEWS_SITEMAPS = {"news": NewsSitemap}
+
+
+def news_articles():
+    """(section slug, slug, published_at, modified_at, headline) of the last 48 hours, newest
+    first: a range scan of article_visible_latest_idx, at most NEWS_LIMIT rows."""
+    since = timezone.now() - NEWS_WINDOW
+    return (
+        Article.objects.visible()
+        .filter(published_at__gte=since)
+        .order_by("-published_at", "-pk")
+        .values_list("section__slug", "slug", "published_at", "modified_at", "headline")[
+            :NEWS_LIMIT
+        ]
+    )
 
 
 def month_range(year: int, month: int) -> tuple[datetime, datetime]:

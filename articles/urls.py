@@ -7,8 +7,8 @@ from edge.tags import tagged
 from newsroom.caching import public_page
 
 from . import feeds, views
-from .sitemap_views import sitemap_index, sitemap_month
-from .sitemaps import NEWS_SITEMAPS, SITEMAPS
+from .sitemap_views import news_sitemap, sitemap_index, sitemap_month
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
@@ -42,13 +42,8 @@ urlpatterns = [
         for_machines(sitemap_month, tags.SITEMAPS),
         name="sitemap_month",
     ),
-    # Own templates: lastmod with the time of day, not only the date; Google News tags.
-    path(
-        "sitemap-news.xml",
-        for_machines(sitemap_views.sitemap, tags.SITEMAPS),
-        {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/news_sitemap.xml"},
-        name="news_sitemap",
-    ),
+    path("sitemap-news.xml", for_machines(news_sitemap, tags.SITEMAPS), name="news_sitemap"),
+    # Own template: lastmod with the time of day, not only the date.
     path(
         "sitemap-<slug:section>.xml",
         for_machines(sitemap_views.sitemap, tags.SITEMAPS),

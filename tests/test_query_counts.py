@@ -122,10 +122,7 @@ PUBLIC_PAGES = {
     ),
     "news sitemap": (
         "/sitemap-news.xml",
-        [
-            "the count of the articles of the last 48 hours (pagination)",
-            "those articles with section",
-        ],
+        ["the articles of the last 48 hours with their section slug"],
     ),
     "robots.txt": ("/robots.txt", []),
     "newsletter sign-up": ("/nieuwsbrief/", [NAVIGATION]),

@@ -204,7 +204,6 @@ class TestSitemaps:
         assert datetime.fromisoformat(published_at) == fresh.published_at
 
     def test_the_news_sitemap_holds_at_most_1000_articles(self, client, monkeypatch):
-        monkeypatch.setattr("articles.sitemaps.NewsSitemap.limit", 3)
         monkeypatch.setattr("articles.sitemaps.NEWS_LIMIT", 3)
         for _ in range(5):
             ArticleFactory()
