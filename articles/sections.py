@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.headers import validate_header_text
+
 from .richtext import without_control_characters
 
 # First path segments taken by other pages; a section may not shadow them.
@@ -70,7 +72,8 @@ class Section(models.Model):
 
 
 class Author(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    # Names go into mail (the newsletter's bylines): one line of printable text.
+    name = models.CharField(_("name"), max_length=100, validators=[validate_header_text])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     bio = models.TextField(_("short bio"), max_length=500, blank=True)
     user = models.OneToOneField(

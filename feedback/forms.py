@@ -6,13 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.headers import validate_header_text
+
 from .models import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH, TypoReport, Vote
-
-
-def no_line_breaks(value: str) -> None:
-    # A name ends up in the Reply-To header of the editors' mail.
-    if "\r" in value or "\n" in value:
-        raise ValidationError(_("Use a single line."))
 
 
 class ReaderForm(forms.Form):
@@ -96,13 +92,15 @@ class TypoReportForm(ReaderForm):
         label=_("Your name (optional)"),
         max_length=TypoReport._meta.get_field("name").max_length,
         required=False,
-        validators=[no_line_breaks],
+        # The name and the address end up in the Reply-To header of the editors' mail.
+        validators=[validate_header_text],
     )
     email = forms.EmailField(
         label=_("Your e-mail address (optional, for a reply)"),
         # The form's default (320) is longer than the column.
         max_length=TypoReport._meta.get_field("email").max_length,
         required=False,
+        validators=[validate_header_text],
     )
 
     @property

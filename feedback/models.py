@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.richtext import plain_text
+from newsroom.headers import validate_header_text
 
 from .querysets import TypoReportQuerySet, UsefulnessQuerySet
 
@@ -75,8 +76,11 @@ class TypoReport(models.Model):
         _("suggested correction"), max_length=QUOTE_MAX_LENGTH, blank=True
     )
     comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
-    name = models.CharField(_("name"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    # Both go into the Reply-To header of the editors' mail.
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, validators=[validate_header_text]
+    )
+    email = models.EmailField(_("e-mail"), blank=True, validators=[validate_header_text])
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )

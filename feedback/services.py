@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.richtext import plain_text
+from newsroom.headers import header_text
 from newsroom.links import absolute_url
 from newsroom.outbox import enqueue_on_commit
 
@@ -104,10 +105,11 @@ def typo_report_mail(*, report: TypoReport) -> EmailMessage:
         "article_url": absolute_url(article.get_absolute_url()),
         "admin_url": absolute_url(report.get_admin_url()),
     }
-    subject = _("Typo reported: %(headline)s") % {"headline": " ".join(article.headline.split())}
+    subject = _("Typo reported: %(headline)s") % {"headline": header_text(article.headline)}
     reply_to = []
+    # Reports stored before their check (newsroom.headers) must not stop the mail.
     if report.email:
-        reply_to = [formataddr((report.name, report.email))]
+        reply_to = [formataddr((header_text(report.name), header_text(report.email)))]
     return EmailMessage(
         subject=subject,
         body=render_to_string("feedback/typo_report_mail.txt", context),

@@ -27,10 +27,3 @@ class EditionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "scheduled_at" in self.fields:  # not on a read-only page
             self.fields["scheduled_at"].validators.append(validate_plausible_year)
-
-    def clean_subject(self) -> str:
-        subject = self.cleaned_data["subject"]
-        # The subject is a mail header: a line break would make every send fail.
-        if "\r" in subject or "\n" in subject:
-            raise forms.ValidationError(_("Use a single line."))
-        return subject

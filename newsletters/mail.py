@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from newsroom.headers import header_text
 from newsroom.links import absolute_url
 
 from .models import ConsentRecord, Edition
@@ -56,7 +57,8 @@ def render_edition(edition: Edition, sections=None) -> RenderedEdition:
     }
     text = render_to_string("newsletters/mail/edition.txt", context)
     html = _inliner.inline(render_to_string("newsletters/mail/edition.html", context))
-    return RenderedEdition(subject=edition.subject, text=text, html=html)
+    # A subject stored before its check (newsroom.headers) must not stop a send.
+    return RenderedEdition(subject=header_text(edition.subject), text=text, html=html)
 
 
 def _row(instance) -> tuple:

@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from newsroom.headers import validate_header_text
 
 from .querysets import DeliveryQuerySet, EditionQuerySet, SubscriberQuerySet
 
@@ -101,7 +102,8 @@ class Edition(models.Model):
             return [cls.SCHEDULED, cls.HELD]
 
     week = models.DateField(_("week"), help_text=_("The Monday of the week this edition covers."))
-    subject = models.CharField(_("subject"), max_length=150)
+    # A mail header: one line of printable text.
+    subject = models.CharField(_("subject"), max_length=150, validators=[validate_header_text])
     intro = models.TextField(_("intro"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED

@@ -184,3 +184,14 @@ def test_a_failed_login_has_a_dutch_page_title(client):
     response = client.post(reverse("admin:login"), {"username": "niemand", "password": "fout"})
     title = response.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
     assert title.startswith("Fout: ")
+
+
+def test_an_author_name_with_a_control_character_is_a_form_error(client):
+    # Names reach the newsletter; Word's line break is refused, not silently mended.
+    client.force_login(UserFactory(username="beheer", is_superuser=True, is_staff=True))
+    response = client.post(
+        reverse("admin:articles_author_add"), {"name": "Anne\vde Vries", "slug": "anne-de-vries"}
+    )
+    assert response.status_code == 200
+    assert "onzichtbaar stuurteken of een regeleinde" in response.content.decode()
+    assert not AuthorFactory._meta.model.objects.filter(slug="anne-de-vries").exists()

@@ -107,6 +107,21 @@ class TestTheMail:
         message = mailoutbox[0].message()
         assert message["Reply-To"] == '"Vries, \\"Piet\\" de" <piet@example.com>'
 
+    def test_a_name_stored_with_control_characters_does_not_stop_the_mail(
+        self, article, smtp_server
+    ):
+        # Stored before the check (newsroom.headers): the mail goes out, on clean header lines.
+        report = TypoReport.objects.create(
+            article=article,
+            revision_number=1,
+            quote="trein",
+            name="Piet\vde\x00Vries",
+            email="piet@example.com",
+        )
+        assert services.typo_report_send_mail(report_id=report.pk) is True
+        (message,) = smtp_server.messages
+        assert message["Reply-To"] == "Piet de Vries <piet@example.com>"
+
     def test_html_typed_by_the_reader_stays_inert_text_in_the_plain_mail(
         self, reader_post, article, mailoutbox, django_capture_on_commit_callbacks
     ):

@@ -87,6 +87,9 @@ class TestBadReports:
             ({"comment": "x" * 1001}, "comment"),
             ({"name": "Piet\r\nBcc: iedereen@example.com"}, "name"),
             ({"email": "piet@example.com\r\nBcc: iedereen@example.com"}, "email"),
+            # Word's line break, and an invisible zero-width space.
+            ({"name": "Piet\vde Vries"}, "name"),
+            ({"name": "Piet\u200bde Vries"}, "name"),
             ({"email": "geen adres"}, "email"),
             # Valid in form, but longer than the column (a 500 on PostgreSQL).
             ({"email": "a" * 250 + "@voorbeeld.nl"}, "email"),

@@ -189,15 +189,35 @@ class TestRefusals:
         assert "Uw account heeft geen e-mailadres voor de test." in response.content.decode()
         assert mail.outbox == []
 
-    def test_a_subject_with_a_line_break_is_refused_so_no_mail_header_breaks(self, editor, edition):
-        subject = "Nieuws van de week\r\nBcc: iedereen@example.com"
+    @pytest.mark.parametrize(
+        "subject",
+        [
+            "Nieuws van de week\r\nBcc: iedereen@example.com",
+            # Word pastes vertical tabs; a zero-width space is as invisible.
+            "Test\vnaar mij",
+            "Test\u200bnaar mij",
+            "Test\u2028naar mij",
+        ],
+    )
+    def test_a_subject_with_a_control_character_is_refused_so_no_mail_header_breaks(
+        self, editor, edition, subject
+    ):
         response = editor.post(
             url(edition, "change/"),
             inline_form(edition, subject=subject, **{"items-TOTAL_FORMS": "2"}),
         )
         assert response.status_code == 200
-        assert "Gebruik één regel." in response.content.decode()
-        assert "\n" not in Edition.objects.get().subject
+        assert "onzichtbaar stuurteken of een regeleinde" in response.content.decode()
+        assert Edition.objects.get().subject == edition.subject
+
+    def test_a_subject_stored_before_the_check_does_not_stop_a_test_over_smtp(
+        self, editor, edition, mail_server
+    ):
+        Edition.objects.filter(pk=edition.pk).update(subject="Test\vnaar\x00mij")
+        response = editor.post(url(edition, "actions/test/"), follow=True)
+        assert "Test verstuurd naar eva@kopij.test" in response.content.decode()
+        (message,) = mail_server.messages
+        assert message["Subject"] == "[Test] Test naar mij"
 
     def test_a_send_time_out_of_range_is_a_form_error_not_a_500(self, editor, edition):
         data = inline_form(

@@ -98,6 +98,18 @@ class TestBatches:
         expected = f"<{delivery.batch.hex}.{delivery.pk}.nieuwsbrief@testserver>"
         assert mail_server.messages[0]["Message-ID"] == expected
 
+    def test_a_subject_stored_with_control_characters_goes_out_on_one_clean_line(
+        self, edition, start, mail_server
+    ):
+        # Stored before the check (newsroom.headers): it must not stop the send.
+        Edition.objects.filter(pk=edition.pk).update(subject="Test\vnaar\u2028mij")
+        SubscriberFactory.create_batch(3)
+        start(edition)
+        send_all(edition)
+        for envelope in mail_server.envelopes:
+            assert b"\r\nSubject: Test naar mij\r\n" in envelope.original_content
+        assert statuses(edition) == {"sent": 3}
+
     def test_claims_never_overlap(self, edition, start):
         SubscriberFactory.create_batch(3)
         start(edition)

@@ -28,6 +28,25 @@ def test_beat_runs_the_newsletter_jobs_on_amsterdam_time():
     assert all(name in app.tasks for name in schedule)
 
 
+def longest_gap(schedule) -> timedelta:
+    """The longest wait between two runs of a beat entry (seconds, or an hourly crontab)."""
+    if isinstance(schedule, int | float):
+        return timedelta(seconds=schedule)
+    assert schedule.hour == set(range(24)), "only hourly patterns are measured here"
+    minutes = sorted(schedule.minute)
+    gaps = [b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 60], strict=True)]
+    return timedelta(minutes=max(gaps))
+
+
+def test_the_sweep_runs_every_minute_so_a_crash_costs_at_most_the_threshold_and_a_minute():
+    (sweep,) = [
+        job["schedule"]
+        for job in settings.CELERY_BEAT_SCHEDULE.values()
+        if job["task"] == "newsletters.tasks.sweep_stuck_deliveries"
+    ]
+    assert longest_gap(sweep) <= timedelta(minutes=1)
+
+
 def test_the_assemble_task_makes_this_weeks_edition_once():
     ArticleFactory(published_at=timezone.now() - timedelta(days=1))
     first = tasks.assemble_edition.delay().get()
