@@ -59,10 +59,7 @@ def _split_known(word: str, *, depth: int) -> bool:
         return False
     for cut in range(len(word) - 3, 3, -1):
         head, tail = word[:cut], word[cut:]
-        if not (
-            listed(head)
-            or any(head.endswith(link) and listed(head[: -len(link)]) for link in _LINKS)
-        ):
+        if not (listed(head) or _linked_head(head)):
             continue
         if listed(tail) or (len(tail) < LONG_WORD and _hunspell().spell(tail)):
             return True
@@ -71,11 +68,35 @@ def _split_known(word: str, *, depth: int) -> bool:
     return False
 
 
+def _linked_head(head: str) -> bool:
+    """A listed word with a linking s, e, en or er ("verkiezing-s"); an s only after a noun."""
+    for link in _LINKS:
+        if head.endswith(link) and listed(head[: -len(link)]):
+            return link != "s" or takes_linking_s(head[:-1])
+    return False
+
+
 @lru_cache(maxsize=1)
-def _listed() -> frozenset[str]:
+def _listed() -> dict[str, str]:
+    """Each entry of the word list with the flags of all its lines ("markt" → "CcCAYbZbCBVq")."""
+    entries: dict[str, str] = {}
     with open(DICTIONARY_DIR / "nl_NL.dic", encoding="utf-8") as dic:
         next(dic)  # the first line counts the entries
-        return frozenset(line.split("/", 1)[0].strip() for line in dic)
+        for line in dic:
+            word, _, word_flags = line.strip().partition("/")
+            entries[word] = entries.get(word, "") + word_flags
+    return entries
+
+
+def flags(word: str) -> frozenset[str]:
+    """The OpenTaal flags of a listed word (two letters each; see nl_NL.aff), else none.
+
+    Those that tell a word class: Y… (diminutive) and Z… (plural, except Zm) mark nouns,
+    A… adjectives and adverbs, P… and Vi irregular and weak verb forms, N… and Q… numbers,
+    Ca/Ce/CA a possible first part of a compound and Cc a possible last part.
+    """
+    found = _listed().get(word, "")
+    return frozenset(found[i : i + 2] for i in range(0, len(found), 2))
 
 
 def listed(word: str) -> bool:
@@ -85,6 +106,23 @@ def listed(word: str) -> bool:
     says that "zieken huis" should have been one word.
     """
     return word in _listed()
+
+
+def takes_linking_s(word: str) -> bool:
+    """Whether `word` may begin a compound with an s: a noun, or flagged for it (Cd, Ch)."""
+    word_flags = flags(word)
+    return bool(word_flags & {"Cd", "Ch"}) or is_noun_entry(word_flags)
+
+
+def is_noun_entry(word_flags: frozenset[str]) -> bool:
+    """Whether flags mark a noun: a diminutive (Y…) or a plural (Z…, but Zm is "-heid")."""
+    return any(flag[0] == "Y" or (flag[0] == "Z" and flag != "Zm") for flag in word_flags)
+
+
+@lru_cache(maxsize=50_000)
+def is_plural_noun(word: str) -> bool:
+    """Whether Hunspell reads `word` as a noun's plural ("ouderen": ouder + en)."""
+    return any("ts:NN2" in reading for reading in _hunspell().analyze(word))
 
 
 def known(word: str, *, sentence_start: bool = False) -> bool:

@@ -6,9 +6,7 @@ prose (measured by benchmarks/proofing.py):
 - after "ik", or before an inverted "ik"/"jij", it takes none ("ik vindt" → "vind");
 - a bare "word" with no "ik" or "jij"/"je" near is nearly always "wordt";
 - "het gebeurd" (present) versus "is gebeurt" (participle);
-- two words that form a compound listed in the dictionary ("zieken huis" → "ziekenhuis");
-  Hunspell itself accepts nearly any two words joined, so unlisted compounds ("kerst
-  markt") are not flagged: every heuristic tried raised a false warning every 100 words.
+- two words that form a compound (proofing/compounds.py: "zieken huis" → "ziekenhuis").
 """
 
 import re
@@ -16,7 +14,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from . import dictionary
+from . import compounds, dictionary
 from .findings import Finding, Rule
 from .text import Segment, Token
 
@@ -116,73 +114,6 @@ CLAUSE_GOES_ON = frozenset(
         "te",
     ]
 )
-# Neither part of a split compound is one of these: "in een" is not "ineen".
-FUNCTION_WORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "of",
-        "maar",
-        "in",
-        "op",
-        "aan",
-        "met",
-        "van",
-        "voor",
-        "na",
-        "naar",
-        "bij",
-        "uit",
-        "over",
-        "onder",
-        "tegen",
-        "door",
-        "om",
-        "te",
-        "er",
-        "daar",
-        "hier",
-        "waar",
-        "toe",
-        "mee",
-        "af",
-        "dat",
-        "die",
-        "dit",
-        "deze",
-        "wat",
-        "wie",
-        "als",
-        "dan",
-        "zo",
-        "ook",
-        "nog",
-        "niet",
-        "al",
-        "half",
-        "wel",
-        "heel",
-        "erg",
-        "meer",
-        "veel",
-        "zeer",
-        "zijn",
-        "haar",
-        "hun",
-        "ons",
-        "onze",
-        "mijn",
-        "jouw",
-        "uw",
-        "hem",
-        "hen",
-        "zich",
-        "paar",
-    ]
-)
-SPLIT_PART_MIN = 4
 # How far back an auxiliary may stand from its participle ("is vorig jaar naar Zeeland verhuisd").
 PARTICIPLE_WINDOW = 8
 CLAUSE_STARTS = frozenset(
@@ -247,7 +178,7 @@ def _mistakes(tokens: list[Token]) -> Iterator[tuple[Token, str, str]]:
             yield token, dictionary.same_case(fix, token.text), Rule.VERB_ENDINGS
             continue
         if previous is not None:
-            joined = _split_compound(previous, token)
+            joined = compounds.written_apart(tokens, index)
             if joined:
                 pair = Token(
                     f"{previous.text} {token.text}", previous.start, "", False, previous.quote
@@ -308,22 +239,6 @@ def _present_as_participle(tokens: list[Token], index: int) -> str | None:
             break  # "blij dat er iets gebeurt": the auxiliary belongs to another clause
         if not _same_clause(tokens[back + 1]):
             break
-    return None
-
-
-def _split_compound(first: Token, second: Token) -> str | None:
-    a, b = first.text, second.text
-    if first.gap.endswith("\n") or second.gap != " ":
-        return None
-    if not (a.islower() and b.islower()) or "-" in a + b:
-        return None
-    if len(a) < SPLIT_PART_MIN or len(b) < SPLIT_PART_MIN:
-        return None
-    if a in FUNCTION_WORDS or b in FUNCTION_WORDS:
-        return None
-    joined = a + b
-    if dictionary.listed(joined):
-        return joined
     return None
 
 

@@ -35,7 +35,7 @@ def check_spelling(
                 break  # the caller says the check stopped early
             if token.quote in foreign or _is_fine(token, word_list):
                 continue
-            if token.text[:1].isupper() and not dictionary.trema_variants(token.lower):
+            if token.text[:1].isupper() and not _trema_variants(token):
                 names.setdefault(token.text, token)
             else:
                 unknown.setdefault(token.text, token)
@@ -80,9 +80,16 @@ def check_spelling(
     return findings
 
 
+def _trema_variants(token: Token) -> list[str]:
+    """Trema variants as written ("Oekrainers" → "Oekraïners") or in lower case."""
+    return dictionary.trema_variants(token.text) or dictionary.trema_variants(token.lower)
+
+
 def suggestions_for(word: str) -> list[str]:
     lower = word.lower()
-    found = dictionary.trema_variants(lower) or dictionary.near(word)
+    found = (
+        dictionary.trema_variants(word) or dictionary.trema_variants(lower) or dictionary.near(word)
+    )
     return [dictionary.same_case(candidate, word) for candidate in found][:3]
 
 
@@ -111,7 +118,8 @@ def _part_fine(part: str, word_list: frozenset[str]) -> bool:
 def is_compound(word: str) -> bool:
     """Two dictionary words written together ("nieuws" + "podcast"), possibly with a linking s.
 
-    A doubled letter at the joint is refused: "vergader" + "ring" is a typo, not a compound.
+    A doubled letter at the joint is refused: "vergader" + "ring" is a typo, not a compound;
+    so is a linking s after a word that takes none: "tentoon" + s + "teling".
     """
     if len(word) < 2 * COMPOUND_PART_MIN + 1:
         return False
@@ -121,7 +129,7 @@ def is_compound(word: str) -> bool:
             continue
         if dictionary.in_dictionary(tail) and (
             dictionary.in_dictionary(head)
-            or (head.endswith("s") and dictionary.in_dictionary(head[:-1]))
+            or (head.endswith("s") and dictionary.takes_linking_s(head[:-1]))
         ):
             return True
     return False

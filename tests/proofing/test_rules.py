@@ -109,6 +109,48 @@ def test_a_split_compound_is_flagged_with_the_joined_word():
     assert finding.suggestions == ("ziekenhuis",)
 
 
+@pytest.mark.parametrize(
+    "text, compound",
+    [
+        ("Op de kerst markt waren duizenden bezoekers.", "kerstmarkt"),
+        ("De verkiezings uitslag werd pas laat bekend.", "verkiezingsuitslag"),
+        ("De ouderen zorg staat onder druk.", "ouderenzorg"),
+        ("Het zwem bad gaat na de zomer dicht.", "zwembad"),
+    ],
+)
+def test_a_noun_after_an_article_and_a_noun_is_a_compound_written_apart(text, compound):
+    [finding] = grammar(text)
+    assert finding.rule == Rule.COMPOUNDS
+    assert finding.suggestions == (compound,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Over een paar weken begint de bouw.",  # a quantity
+        "Hij las de papieren krant van zijn vader.",  # an adjective of material
+        "Het woord palm komt uit het Latijn.",  # a word named
+        "Zij spreekt de streektaal thuis met haar ouders.",  # an adverb that is also a noun
+        "Leden van de vereniging haken af.",  # a verb that is also a noun
+        "Hij lag ziek thuis in bed.",  # short parts without an article: no "thuisbed"
+        "Het gaat om ten minste honderd mensen.",
+    ],
+)
+def test_two_nouns_in_a_row_that_are_no_compound_are_left_alone(text):
+    assert grammar(text) == []
+
+
+def test_a_capitalised_word_without_its_trema_is_a_mistake_not_a_name():
+    [finding] = warnings("Het festival trekt ook veel Belgen en Oekrainers.")
+    assert finding.word == "Oekrainers"
+    assert finding.suggestions[0] == "Oekraïners"
+
+
+def test_a_linking_s_after_a_word_that_takes_none_is_a_typo():
+    [finding] = warnings("De tentoonsteling is tot september te zien.")
+    assert finding.word == "tentoonsteling"
+
+
 def test_function_words_never_form_a_split_compound():
     assert grammar("Zij liepen in een rij naar voren, over een brug.") == []
 
