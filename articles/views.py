@@ -21,6 +21,7 @@ from edge import tags
 from edge.tags import tag_page
 from newsroom.caching import public_page
 from newsroom.links import absolute_url
+from newsroom.unavailable import is_database_unavailable
 
 from . import listings, services
 from .forms import FIRST_YEAR, LAST_YEAR, SearchForm
@@ -248,13 +249,19 @@ def search(request):
 
 
 def _search_page(terms: dict, number: str | None):
-    """A page of results; a database error gives an empty one (logged), never a 500."""
+    """A page of results; a failed query gives an empty one (logged), never a 500.
+
+    An unreachable database is not a failed query: the reader gets the 503 page
+    (newsroom.unavailable) rather than "no results".
+    """
     try:
         page = Paginator(search_articles(**terms), SEARCH_PAGE_SIZE).get_page(number)
         for article in page:
             article.snippet = snippet(article, terms["query"])
         return page
-    except DatabaseError:
+    except DatabaseError as error:
+        if is_database_unavailable(error):
+            raise
         logger.exception("Search failed for %r; showing no results", terms["query"])
         return Paginator([], SEARCH_PAGE_SIZE).get_page(1)
 

@@ -1,4 +1,4 @@
-"""The 500 and CSRF-failure pages: rendered without the database or context processors.
+"""The 500 (or 503) and CSRF-failure pages: rendered without the database or context processors.
 
 Django renders these two without a request context; these views give them what the
 shared base (`templates/error.html`) shows, and nothing that needs the database.
@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpResponseForbidden, HttpResponseServerError
 from django.template.loader import render_to_string
 
+from newsroom.unavailable import server_error_or_unavailable
+
 
 def editors_notified() -> bool:
     """Whether an unhandled error reaches someone: the `mail_admins` log handler mails ADMINS."""
@@ -15,6 +17,9 @@ def editors_notified() -> bool:
 
 
 def server_error(request):
+    unavailable = server_error_or_unavailable(request)
+    if unavailable is not None:
+        return unavailable
     context = {"SITE_NAME": settings.SITE_NAME, "editors_notified": editors_notified()}
     return HttpResponseServerError(render_to_string("500.html", context))
 

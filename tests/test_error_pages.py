@@ -36,7 +36,7 @@ def reader():
     return Client(raise_request_exception=False)
 
 
-@pytest.mark.parametrize("name", ["400", "403", "403_csrf", "404", "500"])
+@pytest.mark.parametrize("name", ["400", "403", "403_csrf", "404", "500", "503"])
 def test_every_error_page_extends_the_one_base(name):
     source = (TEMPLATES / f"{name}.html").read_text()
     assert source.startswith('{% extends "error.html" %}')
