@@ -1,8 +1,9 @@
 """The page cache: whole reader pages kept in Django's cache, for origins without Varnish.
 
-Entries live under a content version that every reader-visible change replaces
-(`bump_content_version`), so a hit needs no query to know it is current: two cache
-reads and no database at all. The version also ends by itself when the next scheduled
+Each entry carries the content version it was rendered under, and every reader-visible
+change replaces that version (`bump_content_version`), so a hit needs no query to know
+it is current: one cache round trip (the version and the page together) and no
+database at all. The version also ends by itself when the next scheduled
 article becomes visible, since no event marks that moment.
 """
 
@@ -58,10 +59,10 @@ def bump_content_version() -> None:
         logger.warning("Cache unavailable; page cache version not replaced", exc_info=True)
 
 
-def _page_key(request, version: str) -> str:
+def _page_key(request) -> str:
     params = sorted((k, v) for k, v in request.GET.lists() if k in QUERY_PARAMS)
     raw = f"{request.get_host()}\n{request.path}\n{params!r}"
-    return f"edge:page:{version}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"edge:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _applies(request) -> bool:
@@ -72,17 +73,19 @@ def fetch(request) -> HttpResponse | None:
     """The stored page for this request (or a 304 for it), else None."""
     if not _applies(request):
         return None
+    key = _page_key(request)
     try:
-        version = cache.get(VERSION_KEY) or _new_version()
-        stored = cache.get(_page_key(request, version))
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or _new_version()
     except Exception:
         logger.warning("Cache unavailable; page rendered", exc_info=True)
         return None
-    # A change during rendering makes a new version; the page is kept under this older one.
+    # A change during rendering makes a new version; the page is kept with this older one.
     request.content_version = version
-    if stored is None:
+    stored = found.get(key)
+    if stored is None or stored[0] != version:
         return None
-    status, headers, content = stored
+    _version, status, headers, content = stored
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -110,8 +113,8 @@ def store(request, response) -> None:
         set_response_etag(response)
     try:
         headers = [(k, v) for k, v in response.items() if k != HIT_HEADER]
-        entry = (response.status_code, headers, response.content)
-        cache.set(_page_key(request, version), entry, timeout=settings.PAGE_CACHE_SECONDS)
+        entry = (version, response.status_code, headers, response.content)
+        cache.set(_page_key(request), entry, timeout=settings.PAGE_CACHE_SECONDS)
     except Exception:
         logger.warning("Cache unavailable; page not stored", exc_info=True)
         return

@@ -40,6 +40,23 @@ def test_a_repeated_view_is_served_from_the_cache_without_a_query(
     assert again["Cache-Control"] == first["Cache-Control"]
 
 
+def test_a_hit_costs_one_cache_round_trip(client, article, monkeypatch):
+    from django.core.cache import caches
+
+    client.get(article.get_absolute_url())
+    backend, reads = caches["default"], []
+
+    def get_many(keys, **kwargs):  # one round trip (MGET on Redis), whatever LocMem does
+        reads.append(("get_many", *keys))
+        return {k: v for k in keys if (v := type(backend).get(backend, k)) is not None}
+
+    monkeypatch.setattr(backend, "get_many", get_many)
+    monkeypatch.setattr(backend, "get", lambda key, *a, **k: reads.append(("get", key)))
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    # The content version and the page together, nothing else.
+    assert [read[0] for read in reads] == ["get_many"]
+
+
 def test_a_conditional_request_is_answered_from_the_cache_without_a_query(
     client, article, django_assert_num_queries
 ):
