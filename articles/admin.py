@@ -94,7 +94,7 @@ class ImageAdmin(admin.ModelAdmin):
             by=request.user,
             changed=form.changed_data,
             kind=form.cleaned_data.get("change_kind", ""),
-            note=form.cleaned_data.get("change_note", ""),
+            public_note=form.cleaned_data.get("change_note", ""),
         )
         if revisions:
             messages.info(
@@ -156,7 +156,10 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
             {"fields": ["section", "headline", "slug", "lede", "lead_image", "body", "authors"]},
         ),
         (gettext_lazy("Publication"), {"fields": ["status", "published_at"]}),
-        (gettext_lazy("This change"), {"fields": ["change_kind", "change_note", "version"]}),
+        (
+            gettext_lazy("This change"),
+            {"fields": ["change_kind", "change_note", "internal_note", "version"]},
+        ),
         (gettext_lazy("Details"), {"fields": readonly_fields, "classes": ["collapse"]}),
     ]
 
@@ -257,7 +260,8 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
             article=form.instance,
             by=request.user,
             kind=data.get("change_kind", ""),
-            note=data.get("change_note", ""),
+            public_note=data.get("change_note", ""),
+            internal_note=data.get("internal_note", ""),
             expected_revision=data.get("version") if change else None,
             authors=list(data["authors"]),
             save_related=save_formsets,

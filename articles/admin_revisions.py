@@ -130,7 +130,8 @@ class RevisionAdminMixin:
                     revision=revision,
                     by=request.user,
                     kind=form.cleaned_data["change_kind"],
-                    note=form.cleaned_data["change_note"],
+                    public_note=form.cleaned_data["change_note"],
+                    internal_note=form.cleaned_data["internal_note"],
                     corrections_confirmed=form.cleaned_data["corrections_confirmed"],
                 )
             except services.StaleEdit:

@@ -83,7 +83,7 @@ def load_demo_content() -> dict[str, int]:
                 article=article,
                 by=SYSTEM,
                 kind=Revision.Kind.UPDATE,
-                note=entry.get("update_note", ""),
+                public_note=entry.get("update_note", ""),
                 at=_local(entry["modified"]),
             )
         created["articles"] += 1

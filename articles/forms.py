@@ -43,19 +43,36 @@ class ChangeFields(forms.Form):
         ),
     )
     change_note = forms.CharField(
-        label=_("Change note"),
+        label=_("Public note"),
         max_length=CHANGE_NOTE_MAX_LENGTH,
         required=False,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Plain text. For a correction, readers see this note."),
+        help_text=_(
+            "Plain text. Readers see it with a correction or an update: on the article (a"
+            " correction) and in its change log."
+        ),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note"),
+        max_length=CHANGE_NOTE_MAX_LENGTH,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only the newsroom sees this, in the revisions. Never shown to readers."),
     )
 
     def clean_change_note(self):
-        note = self.cleaned_data["change_note"]
-        if _MARKUP.search(note):
-            raise forms.ValidationError(_("A change note is plain text: leave out < and >."))
-        return note
+        return plain_note(self.cleaned_data["change_note"])
+
+    def clean_internal_note(self):
+        return plain_note(self.cleaned_data["internal_note"])
+
+
+def plain_note(note: str) -> str:
+    if _MARKUP.search(note):
+        raise forms.ValidationError(_("A change note is plain text: leave out < and >."))
+    return note
 
 
 class RestoreForm(ChangeFields):
@@ -104,6 +121,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     change_kind = ChangeFields.base_fields["change_kind"]
     change_note = ChangeFields.base_fields["change_note"]
+    internal_note = ChangeFields.base_fields["internal_note"]
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
@@ -131,8 +149,10 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.was_out:
             self.fields["change_kind"].widget = forms.HiddenInput()
             self.fields["change_note"].widget = forms.HiddenInput()
+            self.fields["internal_note"].widget = forms.HiddenInput()
 
     clean_change_note = ChangeFields.clean_change_note
+    clean_internal_note = ChangeFields.clean_internal_note
 
     def clean(self):
         data = super().clean()

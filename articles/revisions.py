@@ -43,7 +43,12 @@ class Revision(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("change kind"), max_length=12, choices=Kind.choices, blank=True)
-    note = models.TextField(_("change note"), max_length=CHANGE_NOTE_MAX_LENGTH, blank=True)
+    # Readers see the public note of a correction or update (the page, the change log); the
+    # internal note (and the automatic ones, such as a restore's) only the newsroom sees.
+    public_note = models.TextField(_("public note"), max_length=CHANGE_NOTE_MAX_LENGTH, blank=True)
+    internal_note = models.TextField(
+        _("internal note"), max_length=CHANGE_NOTE_MAX_LENGTH, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

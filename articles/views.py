@@ -187,7 +187,7 @@ def article_changes(request, section_slug: str, slug: str):
     tag_page(request, tags.article(article.pk))
     revisions = list(
         article.revisions.filter(kind__in=Revision.Kind.values)
-        .only("article_id", "kind", "note", "created_at", "number")
+        .only("article_id", "kind", "public_note", "created_at", "number")
         .order_by("created_at", "number")
     )
     context = {

@@ -109,14 +109,23 @@ class EditionFactory(factory.django.DjangoModelFactory):
                 self.items.create(article=article, position=position)
 
 
-def save_change(article, *, kind="typo", note="", at=None, by=SYSTEM, **fields):
+def save_change(
+    article, *, kind="typo", public_note="", internal_note="", at=None, by=SYSTEM, **fields
+):
     """Change `fields` of `article` and save it through the workflow, as `by` (the site).
 
     The kind is kept only for articles readers have seen; returns the new revision.
     """
     for name, value in fields.items():
         setattr(article, name, value)
-    return services.article_save(article=article, by=by, kind=kind, note=note, at=at)
+    return services.article_save(
+        article=article,
+        by=by,
+        kind=kind,
+        public_note=public_note,
+        internal_note=internal_note,
+        at=at,
+    )
 
 
 def new_article_form(section, **overrides) -> dict:

@@ -24,12 +24,12 @@ def released_articles_showing(image: Image) -> list[Article]:
 
 @transaction.atomic
 def image_change(
-    *, image: Image, by, changed: Iterable[str], kind: str = "", note: str = ""
+    *, image: Image, by, changed: Iterable[str], kind: str = "", public_note: str = ""
 ) -> list[Revision]:
     """Save `image` (new or edited); `changed` names the fields the editor changed.
 
     When what readers see of it changes and published or scheduled articles show it, that
-    needs publish permission, a change kind (`kind`, `note`) and leaves one revision of
+    needs publish permission, a change kind (`kind`, `public_note`) and leaves one revision of
     each of those articles. New renditions are queued once the new file is committed.
     """
     changed = set(changed)
@@ -43,6 +43,11 @@ def image_change(
     if "file" in changed:
         image_queue_renditions(image=image)
     return [
-        record(article=article, stored=copy.copy(article), by=by, change=Change(kind, note))
+        record(
+            article=article,
+            stored=copy.copy(article),
+            by=by,
+            change=Change(kind=kind, public_note=public_note),
+        )
         for article in articles
     ]

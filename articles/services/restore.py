@@ -41,7 +41,8 @@ def revision_restore(
     revision: Revision,
     by,
     kind: str = "",
-    note: str = "",
+    public_note: str = "",
+    internal_note: str = "",
     corrections_confirmed: bool = False,
 ) -> Restored:
     """Make `revision`'s text, authors and photos the live version again, as a new revision.
@@ -76,7 +77,7 @@ def revision_restore(
                 code="image_not_publishable",
             )
 
-    check_house_rules(article, by=by, kind=kind, note=note)
+    check_house_rules(article, by=by, kind=kind, public_note=public_note)
 
     def replace_inline_photos() -> None:
         article.inline_images.all().delete()
@@ -88,7 +89,12 @@ def revision_restore(
         article=article,
         stored=stored,
         by=by,
-        change=Change(kind=kind, note=note or _("Restored revision %(number)s.") % number),
+        # The automatic note is the newsroom's, never the readers'.
+        change=Change(
+            kind=kind,
+            public_note=public_note,
+            internal_note=internal_note or _("Restored revision %(number)s.") % number,
+        ),
         expected_revision=article.revision_number,
         authors=authors,
         save_related=replace_inline_photos if photos is not None else None,

@@ -54,10 +54,14 @@ def publication_status(
 
 @dataclass(frozen=True)
 class Change:
-    """What an edit is: its kind and note (once readers have seen the article) and its time."""
+    """What an edit is: its kind and notes (once readers have seen the article) and its time.
+
+    Readers see the public note of an update or a correction; never the internal one.
+    """
 
     kind: str = ""
-    note: str = ""
+    public_note: str = ""
+    internal_note: str = ""
     at: datetime | None = None
 
 
@@ -74,13 +78,13 @@ def require_change_kind(*, stored: Article | None, kind: str) -> None:
         raise ValidationError(_("Choose what kind of change this is."), code="kind_required")
 
 
-def check_house_rules(article: Article, *, by, kind: str = "", note: str = "") -> None:
+def check_house_rules(article: Article, *, by, kind: str = "", public_note: str = "") -> None:
     """Blocking house-style rules (proofing) refuse what people send out: PublishBlocked.
 
     The site itself (demo content, test data, the beat job) is not held to them.
     """
     if by is not SYSTEM and article.status in Article.Status.reader_visible():
-        check_publishable(article=article, change_kind=kind, change_note=note)
+        check_publishable(article=article, change_kind=kind, change_note=public_note)
 
 
 def record(
@@ -100,12 +104,17 @@ def record(
     written and StaleEdit says what the other editor changed. `save_related` saves rows that
     need the article's id (inline photos) before the revision keeps them.
     """
-    at, note = change.at or timezone.now(), change.note
+    at = change.at or timezone.now()
     if stored is not None:
         _claim(article, stored=stored, expected_revision=expected_revision)
     elif by is not SYSTEM:
         article.created_by = by
     kind = change.kind if stored is not None and stored.was_out else ""
+    # Only an update's or a correction's public note is for readers; any other is internal.
+    public_note = change.public_note if kind in Revision.Kind.public() else ""
+    internal_note = "\n".join(
+        note for note in (change.internal_note, "" if public_note else change.public_note) if note
+    )
     article.status, article.published_at = publication_status(
         status=article.status, published_at=article.published_at, now=at
     )
@@ -114,7 +123,7 @@ def record(
     # Append-only: built from the stored notes, so no caller can drop a published correction.
     article.corrections = [*(stored.corrections if stored else [])]
     if kind == Revision.Kind.CORRECTION:
-        article.corrections.append({"at": at.isoformat(), "note": note})
+        article.corrections.append({"at": at.isoformat(), "note": public_note})
     article.revision_number = (stored.revision_number if stored else 0) + 1
     article.save()
     _keep_old_url(article, stored=stored)
@@ -126,7 +135,8 @@ def record(
         article=article,
         number=article.revision_number,
         kind=kind,
-        note=note,
+        public_note=public_note,
+        internal_note=internal_note,
         created_by=None if by is SYSTEM else by,
         created_at=at,
         **article.snapshot(),
@@ -193,7 +203,8 @@ def article_save(
     article: Article,
     by,
     kind: str = "",
-    note: str = "",
+    public_note: str = "",
+    internal_note: str = "",
     at: datetime | None = None,
     expected_revision: int | None = None,
     authors: list[Author] | None = None,
@@ -213,25 +224,30 @@ def article_save(
         and policy.may_set_status(by, old=stored.status, new=article.status)
     )
     require_change_kind(stored=stored, kind=kind)
-    check_house_rules(article, by=by, kind=kind, note=note)
+    check_house_rules(article, by=by, kind=kind, public_note=public_note)
+    change = Change(kind=kind, public_note=public_note, internal_note=internal_note, at=at)
     return record(
         article=article,
         stored=stored,
         by=by,
-        change=Change(kind=kind, note=note, at=at),
+        change=change,
         expected_revision=expected_revision,
         authors=authors,
         save_related=save_related,
     )
 
 
-def _move(article: Article, *, status: str, by, note: str = "") -> Revision:
+def _move(article: Article, *, status: str, by, internal_note: str = "") -> Revision:
     """A status change, kept as a revision without a change kind (the text did not change)."""
     stored = stored_version(article)
     article.status = status
     expected = article.revision_number if stored is not None else None
     return record(
-        article=article, stored=stored, by=by, change=Change(note=note), expected_revision=expected
+        article=article,
+        stored=stored,
+        by=by,
+        change=Change(internal_note=internal_note),
+        expected_revision=expected,
     )
 
 
@@ -264,10 +280,10 @@ def article_schedule(*, article: Article, by, at: datetime) -> Revision:
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, by, note: str = "") -> Revision:
+def article_unpublish(*, article: Article, by, internal_note: str = "") -> Revision:
     """Take `article` away from readers; its URL then answers 404 and its history stays."""
     require(policy.may_publish(by))
-    return _move(article, status=Article.Status.UNPUBLISHED, by=by, note=note)
+    return _move(article, status=Article.Status.UNPUBLISHED, by=by, internal_note=internal_note)
 
 
 def articles_publish_due(*, now: datetime | None = None) -> list[int]:

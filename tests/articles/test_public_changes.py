@@ -28,11 +28,11 @@ def at(hour, minute):
 def article():
     article = ArticleFactory(published_at=PUBLISHED, headline="Akkoord over treinen")
     save_change(article, kind=Revision.Kind.TYPO, at=at(10, 50))
-    save_change(article, kind=Revision.Kind.UPDATE, note="Reactie toegevoegd.", at=at(11, 8))
+    save_change(article, kind=Revision.Kind.UPDATE, public_note="Reactie toegevoegd.", at=at(11, 8))
     save_change(
         article,
         kind=Revision.Kind.CORRECTION,
-        note="Het bedrag is <3 miljoen> euro.",
+        public_note="Het bedrag is <3 miljoen> euro.",
         at=at(12, 15),
     )
     return article

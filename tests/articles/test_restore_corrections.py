@@ -28,7 +28,7 @@ def corrected(editor):
     save_change(
         article,
         kind="correction",
-        note=NOTE,
+        public_note=NOTE,
         by=editor,
         body="<p>De gemeente betaalt 42 miljoen euro voor het terrein.</p>",
     )
@@ -41,7 +41,7 @@ def restore_url(article, number):
 
 
 def test_the_restore_page_names_every_later_correction(client, editor, corrected):
-    save_change(corrected, kind="correction", note="Het terrein is 12 hectare.", by=editor)
+    save_change(corrected, kind="correction", public_note="Het terrein is 12 hectare.", by=editor)
     client.force_login(editor)
     html = client.get(restore_url(corrected, 1)).content.decode()
     assert "Correcties na deze revisie" in html

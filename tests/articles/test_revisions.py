@@ -28,7 +28,7 @@ def published():
     return ArticleFactory(published_at=PUBLISHED, body="<p>Een twee drie.</p>")
 
 
-def edit(article, editor, kind, note="", **changes):
+def edit(article, editor, kind, public_note="", **changes):
     article = Article.objects.get(pk=article.pk)
     for field, value in changes.items():
         setattr(article, field, value)
@@ -37,7 +37,7 @@ def edit(article, editor, kind, note="", **changes):
             article=article,
             by=editor,
             kind=kind,
-            note=note,
+            public_note=public_note,
             expected_revision=article.revision_number,
         )
 
@@ -45,7 +45,7 @@ def edit(article, editor, kind, note="", **changes):
 def test_every_save_keeps_a_full_snapshot_with_who_and_when(published, editor):
     revision = edit(published, editor, "update", "Reactie toegevoegd.", headline="Nieuwe kop")
     assert published.revisions.count() == 2
-    assert (revision.number, revision.headline, revision.kind, revision.note) == (
+    assert (revision.number, revision.headline, revision.kind, revision.public_note) == (
         2,
         "Nieuwe kop",
         "update",
@@ -118,7 +118,7 @@ def test_restoring_a_revision_makes_a_new_revision(published, editor):
     edit(published, editor, "update", headline="Tijdelijke kop")
     first = published.revisions.get(number=1)
     restored = services.revision_restore(
-        revision=first, by=editor, kind="correction", note="Oude kop terug."
+        revision=first, by=editor, kind="correction", public_note="Oude kop terug."
     ).revision
     published.refresh_from_db()
     assert published.headline == original_headline
@@ -129,7 +129,7 @@ def test_a_reporter_may_not_restore_a_published_article(published):
     reporter = UserFactory(username="victor", role=VERSLAGGEVER)
     with pytest.raises(PermissionDenied):
         services.revision_restore(
-            revision=published.revisions.get(), by=reporter, kind="typo", note=""
+            revision=published.revisions.get(), by=reporter, kind="typo", public_note=""
         )
 
 
@@ -179,6 +179,6 @@ def test_the_model_save_alone_writes_no_revision_redirect_or_modified_time():
 
 def test_a_save_of_a_draft_records_a_revision_without_a_kind():
     article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
-    save_change(article, kind="update", note="Genegeerd.")
+    save_change(article, kind="update", public_note="Genegeerd.")
     assert list(article.revisions.values_list("number", "kind")) == [(2, ""), (1, "")]
     assert timedelta(0) <= article.updated_at - article.revisions.first().created_at

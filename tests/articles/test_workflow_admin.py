@@ -217,7 +217,7 @@ class TestHistoryAndDiff:
     def test_the_history_lists_who_when_kind_and_note(self, client, edited):
         user = login(client, EINDREDACTEUR)
         Revision.objects.filter(article=edited, number=2).update(
-            kind="update", note="Oorzaak toegevoegd.", created_by=user
+            kind="update", public_note="Oorzaak toegevoegd.", created_by=user
         )
         url = reverse("admin:articles_article_revisions", args=[edited.pk])
         html = client.get(url).content.decode()

@@ -118,7 +118,7 @@ class TestOneRevisionPerAction:
 
     def test_a_correction_note_cannot_be_dropped_by_a_save(self, editor):
         article = ArticleFactory()
-        save_change(article, kind="correction", note="Het is 42 miljoen.", by=editor)
+        save_change(article, kind="correction", public_note="Het is 42 miljoen.", by=editor)
         save_change(article, kind="typo", corrections=[], by=editor)
         article.refresh_from_db()
         assert [c["note"] for c in article.corrections] == ["Het is 42 miljoen."]
@@ -157,7 +157,9 @@ class TestStatusActions:
 
     def test_an_unpublished_article_leaves_the_site_and_keeps_its_history(self, client, editor):
         article = ArticleFactory()
-        services.article_unpublish(article=article, by=editor, note="Op verzoek van de bron.")
+        services.article_unpublish(
+            article=article, by=editor, internal_note="Op verzoek van de bron."
+        )
         assert client.get(article.get_absolute_url()).status_code == 404
         assert list(article.revisions.values_list("status", flat=True)) == [
             "unpublished",

@@ -62,7 +62,7 @@ def pages(site):
     reader = SubscriberFactory(email="lezer@voorbeeld.nl")
     edition = EditionFactory(status="sent", articles=[site])
     site.lede += " Het verdrag wordt volgende week getekend."
-    save_change(site, kind=Revision.Kind.UPDATE, note="Datum van ondertekening toegevoegd.")
+    save_change(site, kind=Revision.Kind.UPDATE, public_note="Datum van ondertekening toegevoegd.")
     article = site.get_absolute_url()
     unsubscribe = f"/nieuwsbrief/afmelden/{unsubscribe_token(reader.pk)}/"
 

@@ -23,7 +23,7 @@ def article():
         published_at=timezone.now() - timedelta(hours=2),
     )
     article.body += "<p>De schippers noemen het verdrag een belangrijke stap.</p>"
-    save_change(article, kind=Revision.Kind.UPDATE, note="Reactie toegevoegd.")
+    save_change(article, kind=Revision.Kind.UPDATE, public_note="Reactie toegevoegd.")
     return article
 
 

@@ -25,7 +25,7 @@ def article():
     save_change(article, kind=Revision.Kind.TYPO)
     article.authors.set([AuthorFactory(name="Bram Bakker")])
     article.lead_image = None
-    save_change(article, kind=Revision.Kind.UPDATE, note="Nieuwe stand.")
+    save_change(article, kind=Revision.Kind.UPDATE, public_note="Nieuwe stand.")
     return article
 
 

@@ -79,7 +79,7 @@ def edit(article, editor, kind: str, **fields):
         article=article,
         by=editor,
         kind=kind,
-        note="Het bedrag was 42 miljoen." if kind == "correction" else "",
+        public_note="Het bedrag was 42 miljoen." if kind == "correction" else "",
         expected_revision=article.revision_number,
     )
 
