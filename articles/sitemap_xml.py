@@ -12,13 +12,16 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
-def w3c(moment: datetime) -> str:
-    """A W3C datetime in the site's time zone, as the `date:"c"` filter writes it."""
-    return timezone.localtime(moment).isoformat()
+def w3c_writer():
+    """A function writing W3C datetimes in the site's time zone (as `date:"c"` does); the
+    zone is looked up once per sitemap, not per URL (that lookup was a third of the time)."""
+    zone = timezone.get_current_timezone()
+    return lambda moment: moment.astimezone(zone).isoformat()
 
 
 def urlset(entries: Iterable[tuple[str, datetime]]) -> str:
     """<urlset> of (absolute URL, last modified)."""
+    w3c = w3c_writer()
     rows = "".join(
         f"<url><loc>{escape(loc)}</loc><lastmod>{w3c(lastmod)}</lastmod></url>\n"
         for loc, lastmod in entries
@@ -28,6 +31,7 @@ def urlset(entries: Iterable[tuple[str, datetime]]) -> str:
 
 def sitemap_index(entries: Iterable[tuple[str, datetime | None]]) -> str:
     """<sitemapindex> of (absolute sitemap URL, last modified or None)."""
+    w3c = w3c_writer()
     rows = "".join(
         f"<sitemap><loc>{escape(loc)}</loc>"
         + (f"<lastmod>{w3c(lastmod)}</lastmod>" if lastmod else "")
@@ -39,6 +43,7 @@ def sitemap_index(entries: Iterable[tuple[str, datetime | None]]) -> str:
 
 def news_urlset(entries: Iterable[tuple[str, datetime, str]], *, publication: str) -> str:
     """Google News <urlset> of (absolute URL, publication time, headline)."""
+    w3c = w3c_writer()
     name = f"<news:name>{escape(publication)}</news:name><news:language>nl</news:language>"
     rows = "".join(
         f"<url><loc>{escape(loc)}</loc><news:news><news:publication>{name}</news:publication>"
