@@ -3,11 +3,14 @@ from dataclasses import dataclass, field
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from edge.purging import failed_purges_since
+from feedback.links import REPORT_PARAMETER
+from feedback.panel import report_panel
 from proofing.panel import panel_context
 
 from . import policy, services
@@ -244,7 +247,21 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
             context["proofing"] = panel_context(
                 article=obj, user=request.user, next_url=request.path
             )
+            context["typo"] = report_panel(
+                article=obj, user=request.user, report_id=request.GET.get(REPORT_PARAMETER, "")
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        """Opened from a typo report: “Save” goes back to it (“Save and continue” keeps the
+        query string, so the report stays on the page)."""
+        response = super().response_change(request, obj)
+        report = request.GET.get(REPORT_PARAMETER, "")
+        if not report.isdigit() or len(report) > 9 or response.status_code != 302:
+            return response
+        if "_save" in request.POST:
+            response["Location"] = reverse("admin:feedback_typoreport_change", args=[report])
+        return response
 
     def save_model(self, request, obj: Article, form, change):
         """Nothing yet: the one service call comes in save_related, with the photos."""

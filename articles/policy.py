@@ -53,6 +53,11 @@ def may_restore(user, article: Article) -> bool:
     return may_edit(user, article)
 
 
+def may_handle_typo_reports(user) -> bool:
+    """Closing readers' typo reports and thanking them: the editors' inbox."""
+    return user is SYSTEM or user.has_perm("feedback.change_typoreport")
+
+
 def may_change_photo(user, image: Image, *, released: bool) -> bool:
     """A photo of a published or scheduled article (`released`) is part of what readers see."""
     if released:

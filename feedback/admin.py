@@ -1,13 +1,17 @@
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from newsroom.admin_mixins import ReadOnlyAdminMixin
+from newsroom.admin_mixins import ReadOnlyAdminMixin, WholeNumberSelectionMixin
 
-from . import services
+from . import inbox, links
 from .models import ArticleUsefulness, TypoReport, Vote
 
 
@@ -96,27 +100,38 @@ class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "updated_at"
 
 
-class PossiblyFixedFilter(admin.SimpleListFilter):
-    title = _("possibly fixed")
-    parameter_name = "possibly_fixed"
+class TextStateFilter(admin.SimpleListFilter):
+    """Open reports by what the live article says about their quote."""
+
+    title = _("the quoted text")
+    parameter_name = "text"
 
     def lookups(self, request, model_admin):
-        return [("1", _("yes"))]
+        return [
+            ("possibly_fixed", _("possibly fixed")),
+            ("still_there", _("still in the article")),
+            ("not_found", _("never in the article")),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "1":
-            # Narrowed in the database to open reports; the exact check is on plain text.
-            ids = [report.pk for report in queryset.open() if report.possibly_fixed]
+        if self.value() == "not_found":
+            return queryset.open().filter(quote_found=False)
+        if self.value() in {"possibly_fixed", "still_there"}:
+            # Narrowed in the database to open reports with a quote; the check is on plain text.
+            candidates = queryset.open().filter(quote_found=True).select_related("article")
+            fixed = self.value() == "possibly_fixed"
+            ids = [report.pk for report in candidates if report.possibly_fixed == fixed]
             return queryset.filter(pk__in=ids)
         return queryset
 
 
 @admin.register(TypoReport)
-class TypoReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TypoReportAdmin(WholeNumberSelectionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     editable = frozenset({"change", "delete"})
-    list_display = ["created_at", "quote_in_context", "article_link", "status", "possibly_fixed"]
+    change_form_template = "admin/feedback/typoreport/change_form.html"
+    list_display = ["created_at", "quote_in_context", "article_link", "status", "text"]
     list_display_links = ["created_at"]
-    list_filter = ["status", PossiblyFixedFilter, "article__section", "created_at"]
+    list_filter = ["status", TextStateFilter, "article__section", "created_at"]
     list_select_related = ["article__section"]
     search_fields = ["quote", "correction", "comment", "article__headline"]
     date_hierarchy = "created_at"
@@ -124,6 +139,7 @@ class TypoReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = [
         "article_link",
         "quote_in_context",
+        "text",
         "correction",
         "comment",
         "name",
@@ -132,12 +148,23 @@ class TypoReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "status",
         "fixed_in_revision",
         "mail_status",
+        "thanks_status",
         "created_at",
     ]
     readonly_fields = [f for f in fields if f != "status"]
 
     class Media:
         css = {"all": ["css/feedback-admin.css"]}
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/close-and-thank/",
+                self.admin_site.admin_view(self.close_and_thank_view),
+                name="feedback_typoreport_close_and_thank",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("quote in context"))
     def quote_in_context(self, obj: TypoReport):
@@ -153,15 +180,34 @@ class TypoReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("article"), ordering="article__headline")
     def article_link(self, obj: TypoReport):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:articles_article_change", args=[obj.article_id]),
-            obj.article.headline,
-        )
+        return format_html('<a href="{}">{}</a>', links.in_editor(obj), obj.article.headline)
 
-    @admin.display(description=_("possibly fixed"), boolean=True)
-    def possibly_fixed(self, obj: TypoReport):
-        return obj.possibly_fixed
+    @admin.display(description=_("the quoted text"))
+    def text(self, obj: TypoReport):
+        return obj.text_state or "—"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["report_links"] = links.for_report(obj)
+            context["may_close"] = obj.possibly_fixed and self.has_change_permission(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @method_decorator(require_POST)
+    def close_and_thank_view(self, request, object_id):
+        report = get_object_or_404(TypoReport, pk=object_id)
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        try:
+            thanked = inbox.typo_report_close_and_thank(report=report, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("admin:feedback_typoreport_change", object_id=report.pk)
+        if thanked:
+            message = _("The report is closed as fixed and the reader gets a thank-you mail.")
+        else:
+            message = _("The report is closed as fixed.")
+        messages.success(request, message)
+        return redirect("admin:feedback_typoreport_changelist")
 
     @admin.action(description=_("Mark as in progress"), permissions=["change"])
     def mark_in_progress(self, request, queryset):
@@ -175,14 +221,16 @@ class TypoReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         description=_("Close as fixed (quote no longer in the article)"), permissions=["change"]
     )
     def close_fixed(self, request, queryset):
-        closed = services.typo_reports_close_fixed(
-            reports=queryset.open().select_related("article")
-        )
+        result = inbox.typo_reports_close_fixed(reports=queryset.open(), by=request.user)
+        message = ngettext(
+            "%(count)d report closed as fixed.", "%(count)d reports closed as fixed.", result.closed
+        ) % {"count": result.closed}
+        if result.skipped:
+            message += " " + ngettext(
+                "%(count)d report skipped: its quote is still in the article or never was.",
+                "%(count)d reports skipped: their quote is still in the article or never was.",
+                result.skipped,
+            ) % {"count": result.skipped}
         self.message_user(
-            request,
-            ngettext(
-                "%(count)d report closed as fixed.", "%(count)d reports closed as fixed.", closed
-            )
-            % {"count": closed},
-            messages.SUCCESS if closed else messages.WARNING,
+            request, message, messages.SUCCESS if not result.skipped else messages.WARNING
         )

@@ -65,6 +65,12 @@ class TypoReport(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
 
+    class ThanksStatus(models.TextChoices):
+        NONE = "", _("not sent")
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="typo_reports"
     )
@@ -84,6 +90,9 @@ class TypoReport(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )
+    # Whether the quote was in the revision the reader saw: only then can its absence from
+    # the live text mean that someone fixed it.
+    quote_found = models.BooleanField(_("quote found in the article"), default=True, editable=False)
     fixed_in_revision = models.PositiveIntegerField(_("fixed in revision"), null=True, blank=True)
     mail_status = models.CharField(
         _("mail to the editors"),
@@ -93,6 +102,15 @@ class TypoReport(models.Model):
         editable=False,
     )
     mail_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    thanks_status = models.CharField(
+        _("thank-you mail"),
+        max_length=8,
+        choices=ThanksStatus.choices,
+        default=ThanksStatus.NONE,
+        blank=True,
+        editable=False,
+    )
+    thanks_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
 
     objects = TypoReportQuerySet.as_manager()
@@ -109,6 +127,9 @@ class TypoReport(models.Model):
             models.CheckConstraint(
                 condition=Q(fixed_in_revision__isnull=True) | Q(status="fixed"),
                 name="typo_fixing_revision_only_when_fixed",
+            ),
+            models.CheckConstraint(
+                condition=Q(thanks_status="") | ~Q(email=""), name="typo_thanks_only_with_address"
             ),
         ]
 
@@ -131,9 +152,26 @@ class TypoReport(models.Model):
         return self.status in {self.Status.NEW, self.Status.IN_PROGRESS}
 
     @property
+    def quote_is_live(self) -> bool:
+        return self.quote in plain_text(self.article.body)
+
+    @property
     def possibly_fixed(self) -> bool:
-        """The quote no longer occurs in the live article: perhaps an editor fixed it."""
-        return self.is_open and self.quote not in plain_text(self.article.body)
+        """The reader saw the quote and the live article no longer has it: perhaps fixed."""
+        return self.is_open and self.quote_found and not self.quote_is_live
+
+    @property
+    def text_state(self) -> str:
+        """What the live article says about the quote of an open report, for the editors."""
+        if not self.is_open:
+            return ""
+        if not self.quote_found:
+            return _("never in the article")
+        return _("possibly fixed") if self.possibly_fixed else _("still in the article")
+
+    @property
+    def may_thank(self) -> bool:
+        return bool(self.email) and self.thanks_status == self.ThanksStatus.NONE
 
 
 class ArticleUsefulness(Article):

@@ -1,13 +1,10 @@
 """Reader feedback workflows: recording votes, storing typo reports, mailing the editors."""
 
-from datetime import timedelta
 from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -17,12 +14,10 @@ from newsroom.headers import header_text
 from newsroom.links import absolute_url
 from newsroom.outbox import enqueue_on_commit
 
-from . import tasks
+from . import claims, tasks
 from .models import CONTEXT_LENGTH, TypoReport, Vote
 
 READER_SALT = "feedback.reader"
-# A claim this old belongs to a worker that died while sending: the next task may retake it.
-MAIL_CLAIM_TIMEOUT = timedelta(minutes=30)
 
 
 def reader_hash(*, reader_token: str) -> str:
@@ -69,6 +64,14 @@ def quote_context(*, text: str, quote: str) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_LENGTH) : start], text[end : end + CONTEXT_LENGTH]
 
 
+def seen_body(*, article: Article, revision_number: int) -> str:
+    """The body of the revision a reader saw (the live one if that revision was not kept)."""
+    if revision_number == article.revision_number:
+        return article.body
+    seen = article.revisions.filter(number=revision_number).values_list("body", flat=True).first()
+    return article.body if seen is None else seen
+
+
 def typo_report_create(
     *,
     article: Article,
@@ -79,13 +82,19 @@ def typo_report_create(
     name: str = "",
     email: str = "",
 ) -> TypoReport:
-    """Store a reader's typo report; its mail to the editors goes through the outbox."""
+    """Store a reader's typo report; its mail to the editors goes through the outbox.
+
+    The quote is looked up in the revision the reader saw, so that its absence from the live
+    text later means a fix, not a quote that was never there.
+    """
     quote = " ".join(quote.split())
-    before, after = quote_context(text=plain_text(article.body), quote=quote)
+    text = plain_text(seen_body(article=article, revision_number=revision_number))
+    before, after = quote_context(text=text, quote=quote)
     report = TypoReport.objects.create(
         article=article,
         revision_number=revision_number,
         quote=quote,
+        quote_found=quote in text,
         context_before=before,
         context_after=after,
         correction=correction,
@@ -119,47 +128,7 @@ def typo_report_mail(*, report: TypoReport) -> EmailMessage:
 
 
 def typo_report_send_mail(*, report_id: int) -> bool:
-    """Send the editors' mail of one report, unless another worker did or does.
-
-    The conditional UPDATE is the claim: of two workers only one moves the row
-    from pending to sending. A claim older than MAIL_CLAIM_TIMEOUT was left by a
-    worker that died mid-send and may be taken again. Returns whether this call
-    sent the mail.
-    """
-    now = timezone.now()
-    claimed = (
-        TypoReport.objects.filter(pk=report_id)
-        .filter(
-            Q(mail_status=TypoReport.MailStatus.PENDING)
-            | Q(
-                mail_status=TypoReport.MailStatus.SENDING,
-                mail_claimed_at__lt=now - MAIL_CLAIM_TIMEOUT,
-            )
-        )
-        .update(mail_status=TypoReport.MailStatus.SENDING, mail_claimed_at=now)
+    """Send the editors' mail of one report, unless another worker did or does."""
+    return claims.send_once(
+        report_id=report_id, mail="mail", send=lambda report: typo_report_mail(report=report).send()
     )
-    if not claimed:
-        return False
-    report = TypoReport.objects.select_related("article__section").get(pk=report_id)
-    try:
-        typo_report_mail(report=report).send()
-    except Exception:
-        # Release the claim so that a retry or the sweep sends it.
-        TypoReport.objects.filter(pk=report_id).update(
-            mail_status=TypoReport.MailStatus.PENDING, mail_claimed_at=None
-        )
-        raise
-    TypoReport.objects.filter(pk=report_id).update(mail_status=TypoReport.MailStatus.SENT)
-    return True
-
-
-def typo_reports_close_fixed(*, reports) -> int:
-    """Close the reports whose quote is gone from the live article, naming the fixing revision."""
-    closed = 0
-    for report in reports:
-        if report.possibly_fixed:
-            report.status = TypoReport.Status.FIXED
-            report.fixed_in_revision = report.article.revision_number
-            report.save(update_fields=["status", "fixed_in_revision"])
-            closed += 1
-    return closed

@@ -1,5 +1,7 @@
 """Admin helpers shared by the apps."""
 
+from django.contrib.admin import helpers
+
 
 class ReadOnlyAdminMixin:
     """Read-only admin pages: for rows made by readers, mail or jobs, or no longer editable.
@@ -27,3 +29,15 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._may("delete", obj) and super().has_delete_permission(request, obj)
+
+
+class WholeNumberSelectionMixin:
+    """Admin actions ignore selected ids that are not whole numbers (else a 500 on garbage)."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        ids = [value for value in selected if value.isdigit() and len(value) <= 18]
+        if ids != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, ids)
+        return super().response_action(request, queryset)
