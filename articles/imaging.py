@@ -18,12 +18,17 @@ from PIL import Image as PillowImage
 from PIL import ImageOps, UnidentifiedImageError
 
 from edge.purging import image_changed
+from jobs.base import Unprocessable
 
 from .images import RENDITION_WIDTHS, Image
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 # 50 megapixels: more than any press camera, far less than a decompression bomb.
 MAX_PIXELS = 50_000_000
+# Each side, and how much longer the long side may be: a wide panorama passes, a
+# 49,000,000 x 1 "image" (47 KB as PNG, a MemoryError when resized) does not.
+MAX_SIDE = 20_000
+MAX_ASPECT_RATIO = 20
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Phone cameras write "multi-picture" JPEGs; they are stored as plain JPEG.
 SAVED_AS = {"MPO": "JPEG"}
@@ -57,6 +62,29 @@ def _too_many_pixels() -> ValidationError:
     )
 
 
+def geometry_refusal(width: int, height: int) -> ValidationError | None:
+    """Why an image of this size cannot be used, or None: the one rule for uploads and tasks."""
+    size = {"width": width, "height": height}
+    if width * height > MAX_PIXELS:
+        return _too_many_pixels()
+    if max(width, height) > MAX_SIDE:
+        return ValidationError(
+            _("The image is %(width)d by %(height)d pixels; each side may be at most %(limit)d."),
+            code="side_too_long",
+            params={**size, "limit": MAX_SIDE},
+        )
+    if max(width, height) > MAX_ASPECT_RATIO * max(1, min(width, height)):
+        return ValidationError(
+            _(
+                "The image is %(width)d by %(height)d pixels; its long side may be at most"
+                " %(ratio)d times its short side."
+            ),
+            code="aspect_ratio",
+            params={**size, "ratio": MAX_ASPECT_RATIO},
+        )
+    return None
+
+
 def _open_checked(upload) -> PillowImage.Image:
     refused = ValidationError(
         _("This file is not a usable JPEG, PNG or WebP image."), code="invalid_image"
@@ -68,8 +96,9 @@ def _open_checked(upload) -> PillowImage.Image:
             picture = PillowImage.open(upload)
             if SAVED_AS.get(picture.format, picture.format) not in ACCEPTED_FORMATS:
                 raise refused
-            if picture.width * picture.height > MAX_PIXELS:
-                raise _too_many_pixels()
+            refusal = geometry_refusal(picture.width, picture.height)
+            if refusal is not None:
+                raise refusal
             picture.load()
         except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning):
             raise _too_many_pixels() from None
@@ -94,13 +123,13 @@ def _save_without_metadata(picture: PillowImage.Image, output, file_format: str)
 def image_make_renditions(*, image: Image) -> dict:
     """Write the WebP and JPEG renditions of `image` and record them on it.
 
-    Idempotent: a repeated run rewrites the same files under the same names.
+    Idempotent: a repeated run rewrites the same files under the same names. A file
+    that cannot be decoded, or has a size uploads refuse (stored before that check or
+    another way in), raises UnprocessableImage: the task is set aside, not retried.
     """
     with image.file.open("rb") as source:
-        picture = PillowImage.open(source)
-        picture.load()
-    if picture.mode not in {"RGB", "RGBA"}:
-        picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
+        data = source.read()  # a storage error (OSError) is worth a retry; decoding is not
+    picture = _decoded(data, name=image.file.name)
     renditions = {}
     for width in RENDITION_WIDTHS:
         if width > picture.width:
@@ -116,6 +145,25 @@ def image_make_renditions(*, image: Image) -> dict:
     # Pages showing the photo now offer the renditions.
     image_changed(image=image)
     return renditions
+
+
+class UnprocessableImage(Unprocessable):
+    """A stored image no rendition can be made of."""
+
+
+def _decoded(data: bytes, *, name: str) -> PillowImage.Image:
+    try:
+        picture = PillowImage.open(io.BytesIO(data))
+        refusal = geometry_refusal(picture.width, picture.height)
+        if refusal is not None:
+            raise UnprocessableImage(f"{name}: {picture.width} x {picture.height} pixels")
+        picture.load()
+        if picture.mode not in {"RGB", "RGBA"}:
+            picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
+    except (PillowImage.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        # Truncated or corrupt data, or not an image at all (UnidentifiedImageError).
+        raise UnprocessableImage(f"{name}: {exc}") from exc
+    return picture
 
 
 def _store(picture: PillowImage.Image, image: Image, width: int, file_format: str, ext: str):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "feedback",
     "edge",
     "proofing",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "newsletters.tasks.sweep_stuck_deliveries",
         "schedule": 60.0,
     },
+    "jobs-forget-old-task-runs": {
+        "task": "jobs.tasks.forget_old_task_runs",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "newsletters-purge-unconfirmed": {
         "task": "newsletters.tasks.purge_unconfirmed_signups",
         "schedule": crontab(hour=3, minute=30),
@@ -246,6 +251,12 @@ OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=30)
 OUTBOX_REQUEUE_AFTER_MINUTES = env.float("OUTBOX_REQUEUE_AFTER_MINUTES", default=60)
 # at most this many times.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+
+# Failing background work (README: "When background work fails"). A task message started this
+# many times without ending (its worker died in it each time) is set aside, not run again;
+JOBS_MAX_STARTS = env.int("JOBS_MAX_STARTS", default=3)
+# the counter of a message that never came back is dropped after this many days.
+JOBS_FORGET_RUNS_AFTER_DAYS = env.int("JOBS_FORGET_RUNS_AFTER_DAYS", default=7)
 
 # The weekly newsletter (README: "The weekly newsletter").
 # An assembled edition goes out this many minutes later unless an editor holds it.
