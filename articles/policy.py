@@ -63,3 +63,8 @@ def may_change_photo(user, image: Image, *, released: bool) -> bool:
     if released:
         return may_publish(user)
     return user is SYSTEM or user.has_perm("articles.change_image")
+
+
+def may_send_edition(user) -> bool:
+    """Sending, pausing, resuming a newsletter edition and sending its failed copies again."""
+    return user is SYSTEM or user.has_perm("newsletters.send_edition")

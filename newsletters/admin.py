@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles import policy
 from newsroom.admin_mixins import ReadOnlyAdminMixin
 
 from .forms import EditionAdminForm
@@ -89,7 +90,7 @@ class EditionAdmin(admin.ModelAdmin):
         extra = {**(extra_context or {})}
         if edition is not None:
             extra["progress"] = edition_progress(edition)
-            extra["can_send"] = request.user.has_perm("newsletters.send_edition")
+            extra["can_send"] = policy.may_send_edition(request.user)
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def edition_action(self, request, pk: int, action: str):
@@ -98,7 +99,7 @@ class EditionAdmin(admin.ModelAdmin):
         if action not in ACTION_MESSAGES:
             raise Http404
         edition = self._edition_for_view(request, pk)
-        if not request.user.has_perm("newsletters.send_edition"):
+        if not policy.may_send_edition(request.user):
             raise PermissionDenied
         back = redirect(reverse("admin:newsletters_edition_change", args=[edition.pk]))
         params: dict = {}
@@ -117,6 +118,12 @@ class EditionAdmin(admin.ModelAdmin):
                 params["count"] = editions.edition_start_send(edition=edition)
             except editions.EditionNotSendable as exc:
                 messages.error(request, str(exc))
+                return back
+            done = True
+        elif action == "resend":
+            params["count"] = editions.edition_resend_failed(edition=edition, by=request.user)
+            if not params["count"]:
+                messages.warning(request, _("No failed deliveries to send again."))
                 return back
             done = True
         elif action == "schedule":
@@ -141,6 +148,7 @@ ACTION_MESSAGES = {
     "send": gettext_lazy("Sending started to %(count)d subscribers."),
     "pause": gettext_lazy("Sending is paused."),
     "resume": gettext_lazy("Sending resumed."),
+    "resend": gettext_lazy("%(count)d deliveries the recipients' servers refused go out again."),
 }
 STATE_CHANGES = {
     "hold": editions.edition_hold,

@@ -117,6 +117,17 @@ class Edition(models.Model):
         blank=True,
         help_text=_("Why the last send attempt did not start."),
     )
+    # The mail server could not be reached: the whole send waits, doubling the wait each time
+    # (newsletters.services.outage); no delivery spends an attempt on it.
+    outage_tries = models.PositiveSmallIntegerField(
+        _("tries with the mail server unreachable"), default=0, editable=False
+    )
+    outage_until = models.DateTimeField(
+        _("mail server tried again at"), null=True, blank=True, editable=False
+    )
+    outage_error = models.CharField(
+        _("mail server error"), max_length=500, blank=True, editable=False
+    )
     articles = models.ManyToManyField(
         Article, through="EditionItem", related_name="editions", verbose_name=_("articles")
     )

@@ -271,6 +271,9 @@ NEWSLETTER_SWEEP_AFTER_MINUTES = env.float("NEWSLETTER_SWEEP_AFTER_MINUTES", def
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 # Transient SMTP errors are retried after this many seconds, doubling each attempt (max 1 h).
 NEWSLETTER_RETRY_SECONDS = env.int("NEWSLETTER_RETRY_SECONDS", default=60)
+# An unreachable mail server makes the whole send wait NEWSLETTER_RETRY_SECONDS, doubling,
+# at most this long; keep it under NEWSLETTER_SWEEP_AFTER_MINUTES.
+NEWSLETTER_OUTAGE_MAX_SECONDS = env.int("NEWSLETTER_OUTAGE_MAX_SECONDS", default=600)
 NEWSLETTER_BOUNCE_THRESHOLD = env.int("NEWSLETTER_BOUNCE_THRESHOLD", default=2)
 NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
 NEWSLETTER_SIGNUP_RATE = env.str("NEWSLETTER_SIGNUP_RATE", default="10/h")

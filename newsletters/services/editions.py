@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import policy
 from edge.purging import editions_changed
 
 from ..mail import edition_message, render_edition
-from ..models import Edition, EditionItem
+from ..models import Delivery, Edition, EditionItem, Subscriber
 from ..selectors import edition_blocking_articles, edition_candidates
 from . import sending
 
@@ -133,6 +134,30 @@ def edition_resume(*, edition: Edition) -> bool:
         if resumed:
             sending.queue_batches(edition_id=edition.pk)
     return bool(resumed)
+
+
+def edition_resend_failed(*, edition: Edition, by) -> int:
+    """Queue again the deliveries the recipients' servers refused; returns how many.
+
+    For after a fault at the recipients' end is fixed (a full mailbox emptied, a
+    blocklisting lifted). Suppressed and unsubscribed readers are left alone; a sent
+    edition goes back to sending until the new batches are done.
+    """
+    policy.require(policy.may_send_edition(by))
+    with transaction.atomic():
+        count = Delivery.objects.filter(
+            edition_id=edition.pk,
+            status=Delivery.Status.FAILED,
+            subscriber__in=Subscriber.objects.receiving(),
+        ).update(status=Delivery.Status.QUEUED, attempts=0, retry_at=None, batch=None, error="")
+        if not count:
+            return 0
+        Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENT).update(
+            status=Edition.Status.SENDING
+        )
+        if Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).exists():
+            sending.queue_batches(edition_id=edition.pk)
+    return count
 
 
 def editions_send_due(*, now: datetime | None = None) -> list[int]:

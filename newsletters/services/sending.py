@@ -5,6 +5,9 @@ with a conditional UPDATE (queued → sending), sent over one SMTP connection an
 recorded (sent / failed / queued again for a retry), so a duplicated or retried
 task, or a second worker, never sends a delivery twice.
 
+An unreachable mail server is not the recipients' fault: see `outage` (the edition
+waits as a whole; deliveries keep their attempts).
+
 Crash policy (the sweeper): a batch is marked sent only after its SMTP
 conversation, so a worker that dies mid-batch leaves that batch "sending".
 Rows "sending" for longer than NEWSLETTER_SWEEP_AFTER_MINUTES are queued
@@ -35,6 +38,7 @@ from ..mail import (
     render_edition_for_batch,
 )
 from ..models import Delivery, Edition, Subscriber
+from . import outage
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +48,13 @@ class BatchOutcome:
     sent: list[Delivery] = field(default_factory=list)
     failed: list[Delivery] = field(default_factory=list)
     retry: list[Delivery] = field(default_factory=list)
-    connection_failed: bool = False
+    # Not sent because the server could not be reached: given back, no attempt spent.
+    unreachable: list[Delivery] = field(default_factory=list)
+    server_error: str = ""
 
 
 def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(settings.NEWSLETTER_RETRY_SECONDS * 2 ** (attempts - 1), 3600))
-
-
-def _smtp_code(exc: Exception) -> int | None:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return min(code for code, _message in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code
-    return None
 
 
 def deliveries_snapshot(*, edition_id: int) -> int:
@@ -127,9 +125,8 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
-        for delivery in deliveries:
-            delivery.error = f"connection: {exc}"[:500]
-        outcome.retry, outcome.connection_failed = deliveries, True
+        # Refused, timed out, TLS or login failed: nothing about any recipient.
+        outcome.unreachable, outcome.server_error = deliveries, outage.describe(exc)
         return outcome
     # The SMTP backend's smtplib connection takes prepared bytes; other backends
     # (console, files, tests' locmem) get ordinary EmailMessages.
@@ -156,19 +153,17 @@ def _deliver(deliveries: list[Delivery], rendered) -> BatchOutcome:
                     )
                     connection.send_messages([message])
             except (smtplib.SMTPException, OSError) as exc:
-                code = _smtp_code(exc)
-                delivery.error = f"{code or 'connection'}: {exc}"[:500]
+                if outage.is_connection_failure(exc):
+                    # The server is gone: this one and the rest of the batch wait for it.
+                    outcome.unreachable.extend(deliveries[index:])
+                    outcome.server_error = outage.describe(exc)
+                    break
+                code = outage.smtp_code(exc)
+                delivery.error = f"{code}: {exc}"[:500]
                 if code is not None and code >= 500:
                     outcome.failed.append(delivery)
-                elif code is not None:
-                    outcome.retry.append(delivery)
                 else:
-                    # The connection is gone: this one and the rest of the batch wait.
-                    for rest in deliveries[index + 1 :]:
-                        rest.error = delivery.error
-                    outcome.retry.extend(deliveries[index:])
-                    outcome.connection_failed = True
-                    break
+                    outcome.retry.append(delivery)
             else:
                 outcome.sent.append(delivery)
     finally:
@@ -180,6 +175,8 @@ def _record(outcome: BatchOutcome) -> None:
     """One UPDATE for the sent rows; failures and retries (rare) row by row."""
     now = timezone.now()
     with transaction.atomic():
+        if outcome.unreachable:
+            outage.deliveries_give_back(deliveries=outcome.unreachable, error=outcome.server_error)
         Delivery.objects.filter(pk__in=[d.pk for d in outcome.sent]).update(
             status=Delivery.Status.SENT, sent_at=now, error=""
         )
@@ -238,6 +235,9 @@ def edition_send_batch(*, edition_id: int) -> float | None:
     edition = Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).first()
     if edition is None:
         return None
+    waiting = outage.outage_wait_seconds(edition=edition)
+    if waiting is not None:
+        return waiting  # another chain found the mail server away a moment ago
     batch = _claim_batch(edition_id, settings.NEWSLETTER_BATCH_SIZE)
     if batch is None:
         return _finish_or_wait(edition_id)
@@ -248,9 +248,10 @@ def edition_send_batch(*, edition_id: int) -> float | None:
     )
     outcome = _deliver(deliveries, render_edition_for_batch(edition))
     _record(outcome)
-    if outcome.connection_failed and not outcome.sent:
-        # The server is unreachable: back off instead of hammering it batch after batch.
-        return _retry_delay(min(d.attempts for d in outcome.retry)).total_seconds()
+    if outcome.unreachable:
+        # Back off as a whole instead of hammering the server batch after batch.
+        return outage.edition_server_unreachable(edition=edition, error=outcome.server_error)
+    outage.edition_server_reachable(edition=edition)
     return 0.0
 
 
@@ -279,6 +280,8 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
         # Sends whose chain of batch tasks died too (no claim for a while, work due).
         stalled = (
             Edition.objects.filter(status=Edition.Status.SENDING)
+            # Waiting for its mail server: its chain tries again by itself.
+            .exclude(outage_until__gt=now)
             .annotate(last_claim=Max("deliveries__claimed_at"))
             .filter(Q(last_claim__isnull=True) | Q(last_claim__lt=cutoff))
             .filter(Exists(due.filter(edition=OuterRef("pk"))))

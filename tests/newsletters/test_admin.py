@@ -1,14 +1,17 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
 from articles.roles import EINDREDACTEUR, HOOFDREDACTIE, VERSLAGGEVER
-from newsletters.models import Edition
+from newsletters.models import Delivery, Edition, Subscriber
+from newsletters.services import editions
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +138,10 @@ class TestCurating:
         assert len(mail.outbox) == 3
         html = editor.get(url(edition, "change/")).content.decode()
         assert "Verzending naar 3 abonnees is gestart." in html
-        assert "Verzonden 3 van 3 · mislukt 0 · resterend 0" in html
+        assert (
+            "Verzonden 3 van 3 · geweigerd door de server van de ontvanger 0 · wacht nog 0" in html
+        )
+        assert "Verstuur mislukte opnieuw" not in html
 
     def test_send_now_with_an_unpublished_article_shows_the_reason(self, editor, edition):
         Article.objects.filter(headline="Tweede").update(status=Article.Status.UNPUBLISHED)
@@ -168,6 +174,67 @@ class TestCurating:
         response = editor.post(url(edition, "actions/test/"), follow=True)
         assert response.status_code == 200
         assert "De test kon niet worden verstuurd" in response.content.decode()
+
+
+class TestBadDays:
+    """The edition's page tells sent, refused by a recipient's server and still waiting apart."""
+
+    def test_an_unreachable_mail_server_is_explained_and_nobody_counts_as_failed(
+        self, editor, edition
+    ):
+        SubscriberFactory.create_batch(2)
+        Edition.objects.filter(pk=edition.pk).update(
+            status="sending",
+            outage_tries=2,
+            outage_until=timezone.now() + timedelta(minutes=2),
+            outage_error="ConnectionRefusedError: [Errno 111] Connection refused",
+        )
+        Delivery.objects.bulk_create(
+            Delivery(edition=edition, subscriber=s) for s in Subscriber.objects.all()
+        )
+        html = editor.get(url(edition, "change/")).content.decode()
+        assert "De mailserver is niet bereikbaar; de verzending probeert het om" in html
+        assert "ConnectionRefusedError" in html
+        assert (
+            "Verzonden 0 van 2 · geweigerd door de server van de ontvanger 0 · wacht nog 2" in html
+        )
+
+    def test_an_editor_sends_the_refused_deliveries_again(
+        self, editor, edition, django_capture_on_commit_callbacks
+    ):
+        refused, suppressed, sent = SubscriberFactory.create_batch(3)
+        Edition.objects.filter(pk=edition.pk).update(status="sent", sent_at=timezone.now())
+        for subscriber, status in [(refused, "failed"), (suppressed, "failed"), (sent, "sent")]:
+            Delivery.objects.create(
+                edition=edition, subscriber=subscriber, status=status, attempts=5, error="550"
+            )
+        Subscriber.objects.filter(pk=suppressed.pk).update(status="suppressed")
+        page = editor.get(url(edition, "change/")).content.decode()
+        assert "geweigerd door de server van de ontvanger 2" in page
+        assert "Verstuur mislukte opnieuw" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            response = editor.post(url(edition, "actions/resend/"), follow=True)
+        assert (
+            "1 bezorgingen die de servers van de ontvangers weigerden" in response.content.decode()
+        )
+        assert [m.to for m in mail.outbox] == [[refused.email]]
+        assert Edition.objects.get().status == "sent"
+        statuses = dict(Delivery.objects.values_list("subscriber_id", "status"))
+        assert statuses == {refused.pk: "sent", suppressed.pk: "failed", sent.pk: "sent"}
+
+    def test_with_nothing_refused_resend_says_so(self, editor, edition):
+        Edition.objects.filter(pk=edition.pk).update(status="sent")
+        response = editor.post(url(edition, "actions/resend/"), follow=True)
+        assert "Er zijn geen mislukte bezorgingen om opnieuw te versturen." in (
+            response.content.decode()
+        )
+
+    def test_a_reporter_cannot_resend_and_the_service_refuses_them_too(self, client, edition):
+        reporter = UserFactory(username="victor", role=VERSLAGGEVER)
+        client.force_login(reporter)
+        assert client.post(url(edition, "actions/resend/")).status_code == 403
+        with pytest.raises(PermissionDenied):
+            editions.edition_resend_failed(edition=edition, by=reporter)
 
 
 class TestRefusals:

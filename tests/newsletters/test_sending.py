@@ -192,27 +192,6 @@ class TestSmtpErrors:
         assert mail_server.recipients() == ["vol@voorbeeld.nl"]
         assert edition.deliveries.get().attempts == 2
 
-    def test_a_refused_connection_backs_off_and_gives_up_after_the_last_attempt(
-        self, edition, start, settings, closed_port
-    ):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = (
-            "127.0.0.1",
-            closed_port,
-            False,
-        )
-        settings.NEWSLETTER_MAX_ATTEMPTS = 2
-        SubscriberFactory()
-        start(edition)
-        wait = sending.edition_send_batch(edition_id=edition.pk)
-        assert wait == settings.NEWSLETTER_RETRY_SECONDS
-        assert edition.deliveries.get().status == "queued"
-        with time_machine.travel(timezone.now() + timedelta(hours=1)):
-            send_all(edition)
-        delivery = edition.deliveries.get()
-        assert delivery.status == "failed" and "connection" in delivery.error
-        assert Subscriber.objects.get().status == "confirmed"  # not a bounce
-
 
 class TestSweeper:
     def test_a_crashed_batch_is_queued_again_and_nothing_is_lost(
