@@ -280,7 +280,7 @@ class TestRefusals:
     def test_a_subject_stored_before_the_check_does_not_stop_a_test_over_smtp(
         self, editor, edition, mail_server
     ):
-        Edition.objects.filter(pk=edition.pk).update(subject="Test\vnaar\x00mij")
+        Edition.objects.filter(pk=edition.pk).update(subject="Test\vnaar\u200bmij")
         response = editor.post(url(edition, "actions/test/"), follow=True)
         assert "Test verstuurd naar eva@kopij.test" in response.content.decode()
         (message,) = mail_server.messages
