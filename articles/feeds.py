@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.links import absolute_url
 
-from .models import Article, Section
+from .models import Article, Author, Section
 
 FEED_SIZE = 30
 
@@ -96,3 +96,34 @@ class SectionAtomFeed(SectionFeed):
     feed_type = Atom1Feed
     url_name = "articles:section_feed_atom"
     subtitle = LatestArticlesFeed.description
+
+
+class AuthorFeed(LatestArticlesFeed):
+    """An author's newest articles (the author page as a feed)."""
+
+    url_name = "articles:author_feed_rss"
+
+    def get_object(self, request, author_slug: str) -> Author:
+        return get_object_or_404(Author, slug=author_slug)
+
+    def title(self, author: Author) -> str:
+        return f"{settings.SITE_NAME}: {author.name}"
+
+    def description(self, author: Author) -> str:
+        return str(_("The latest articles by %(author)s")) % {"author": author.name}
+
+    def link(self, author: Author) -> str:
+        return absolute_url(author.get_absolute_url())
+
+    def feed_url(self, author: Author) -> str:
+        return absolute_url(reverse(self.url_name, kwargs={"author_slug": author.slug}))
+
+    def items(self, author: Author):
+        articles = Article.objects.visible().for_listing().filter(authors=author)
+        return articles.prefetch_related("authors")[:FEED_SIZE]
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:author_feed_atom"
+    subtitle = AuthorFeed.description

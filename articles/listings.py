@@ -81,6 +81,22 @@ def section_page(
         articles = articles.filter(published_at__gte=since)
     if until is not None:
         articles = articles.filter(published_at__lt=until)
+    return keyset_page(articles, before=before, after=after)
+
+
+def author_page(author_id: int, *, before: str | None = None, after: str | None = None) -> Page:
+    """SECTION_PAGE_SIZE visible articles with this author in the byline, newest first.
+
+    Through the byline table (its author_id index): PostgreSQL either reads an author's
+    rows and keeps the newest, or walks article_visible_latest_idx until it has a page of
+    theirs, whichever its statistics say is cheaper for this author. Never an OFFSET.
+    """
+    articles = Article.objects.visible().filter(authors=author_id)
+    return keyset_page(articles, before=before, after=after)
+
+
+def keyset_page(articles, *, before: str | None, after: str | None) -> Page:
+    """A page of `articles` (visible, filtered) before or after a cursor article, or the first."""
     cursor_id = before or after
     if cursor_id is None:
         rows = list(articles.for_listing()[: SECTION_PAGE_SIZE + 1])

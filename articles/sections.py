@@ -30,6 +30,8 @@ RESERVED_SLUGS = frozenset(
         "accounts",
         "auteur",
         "archief",
+        "privacy",
+        "colofon",
         "sitemap-news.xml",
     }
 )
@@ -97,3 +99,6 @@ class Author(models.Model):
         self.name = without_control_characters(self.name)
         self.bio = without_control_characters(self.bio)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})

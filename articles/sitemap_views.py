@@ -9,7 +9,7 @@ from django.utils.http import http_date
 from newsroom.links import absolute_url
 
 from . import sitemap_xml
-from .sitemaps import month_lastmods, month_urls, news_articles
+from .sitemaps import SITEMAPS, month_lastmods, month_urls, news_articles
 
 
 def xml_response(body: str, *, last_modified=None) -> HttpResponse:
@@ -30,7 +30,10 @@ def article_url_format() -> str:
 
 def sitemap_index(request):
     months = month_lastmods()
-    entries = [(absolute_url(reverse("articles:sitemap_section", args=["sections"])), None)]
+    entries = [
+        (absolute_url(reverse("articles:sitemap_section", kwargs={"section": name})), None)
+        for name in SITEMAPS
+    ]
     entries += [
         (
             absolute_url(reverse("articles:sitemap_month", args=[str(m.year), f"{m.month:02d}"])),

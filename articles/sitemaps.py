@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from newsroom.links import absolute_url
 
-from .models import Article, Section
+from .models import Article, Author, Section
 
 # Google News takes articles of the last two days, at most a thousand.
 NEWS_WINDOW = timedelta(hours=48)
@@ -42,7 +42,15 @@ class SectionSitemap(SiteUrlSitemap):
         return Section.objects.order_by("position", "name")
 
 
-SITEMAPS = {"sections": SectionSitemap}
+class AuthorSitemap(SiteUrlSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        # As many as the newsroom has people, not articles: a small page.
+        return Author.objects.order_by("pk").only("slug")
+
+
+SITEMAPS = {"sections": SectionSitemap, "authors": AuthorSitemap}
 
 
 def news_articles():

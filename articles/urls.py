@@ -23,6 +23,17 @@ urlpatterns = [
     path("preview/<str:token>/", views.preview, name="preview"),
     # Fixed first path segments (see RESERVED_SLUGS) before the section catch-alls.
     path("zoeken/", views.search, name="search"),
+    path("auteur/<slug:slug>/", views.author, name="author"),
+    path(
+        "feeds/auteur/<slug:author_slug>/rss/",
+        for_machines(feeds.AuthorFeed(), tags.FEEDS),
+        name="author_feed_rss",
+    ),
+    path(
+        "feeds/auteur/<slug:author_slug>/atom/",
+        for_machines(feeds.AuthorAtomFeed(), tags.FEEDS),
+        name="author_feed_atom",
+    ),
     path("feeds/rss/", for_machines(feeds.LatestArticlesFeed(), tags.FEEDS), name="feed_rss"),
     path("feeds/atom/", for_machines(feeds.LatestArticlesAtomFeed(), tags.FEEDS), name="feed_atom"),
     path(

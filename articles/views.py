@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
@@ -26,7 +26,7 @@ from newsroom.unavailable import is_database_unavailable
 from . import listings, services
 from .forms import FIRST_YEAR, LAST_YEAR, SearchForm
 from .listings import HOME_LATEST
-from .models import Article, ArticleRedirect, Revision
+from .models import Article, ArticleRedirect, Author, Revision
 from .navigation import NavLink, get_navigation
 from .search import CANDIDATES, search_articles, snippet
 from .structured_data import news_article
@@ -91,6 +91,18 @@ def section_month(request, section_slug: str, year: int, month: int):
     }
     tag_page(request, tags.section(link.pk))
     return render(request, "articles/section_month.html", context)
+
+
+@public_page
+@require_safe
+def author(request, slug: str):
+    """An author's page: who they are and their articles, newest first, paged like a section."""
+    writer = get_object_or_404(Author.objects.only("name", "slug", "bio"), slug=slug)
+    page = listings.author_page(
+        writer.pk, before=request.GET.get("voor"), after=request.GET.get("na")
+    )
+    tag_page(request, tags.author(writer.pk))
+    return render(request, "articles/author.html", {"author": writer, "page": page})
 
 
 def _section_link(slug: str) -> NavLink:

@@ -105,9 +105,14 @@ def purge_give_up(*, purge_id: int) -> None:
     logger.error("Cache purge %s failed for good", purge_id)
 
 
-def article_changed(*, article, old_section_id: int | None = None) -> None:
-    """Purge the pages that show `article` (call for visible articles, and on unpublish)."""
-    author_ids = [author.pk for author in article.authors.all()]
+def article_changed(
+    *, article, old_section_id: int | None = None, old_author_ids: list[int] = ()
+) -> None:
+    """Purge the pages that show `article` (call for visible articles, and on unpublish).
+
+    `old_author_ids`: authors a byline change dropped, whose pages listed the article.
+    """
+    author_ids = [*(author.pk for author in article.authors.all()), *old_author_ids]
     content_changed(
         tags.article_change(
             article_id=article.pk,

@@ -14,6 +14,8 @@ FEEDS = "feeds"
 SITEMAPS = "sitemaps"
 SEARCH = "search"
 EDITIONS = "editions"
+# The fixed pages (privacy statement, colofon, archive index): they change with a deploy.
+PAGES = "pages"
 # Pages that list articles: any article change may move, add or drop an entry on them.
 LISTINGS = (HOME, FEEDS, SITEMAPS, SEARCH)
 

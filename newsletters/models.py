@@ -11,7 +11,7 @@ from newsroom.headers import validate_header_text
 from .querysets import DeliveryQuerySet, EditionQuerySet, SubscriberQuerySet
 
 # Bump when the sign-up text readers agree to changes; consent records keep the version shown.
-CONSENT_TEXT_VERSION = "2026-11"
+CONSENT_TEXT_VERSION = "2026-11b"  # b: the text links to the privacy statement
 
 
 def normalize_email(value: str) -> str:

@@ -41,7 +41,8 @@ def is_database_unavailable(error: BaseException | None) -> bool:
 
 
 def unavailable_response() -> HttpResponse:
-    context = {"SITE_NAME": settings.SITE_NAME}
+    # The footer shows the redactie's address; nothing here may need the database.
+    context = {"SITE_NAME": settings.SITE_NAME, "REDACTIE_EMAIL": settings.REDACTIE_EMAIL}
     response = HttpResponse(render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # An outage page is never kept: not by browsers, Varnish or the page cache.

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_noop
 
 from edge.views import health
 
+from . import pages
+
 admin.site.site_header = format_lazy(_("{site} newsroom"), site=settings.SITE_NAME)
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Newsroom")
@@ -20,10 +22,15 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("feedback.urls")),
     path("nieuwsbrief/", include("newsletters.urls")),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("colofon/", pages.colofon, name="colofon"),
+    path("archief/", pages.archive, name="archive"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     # Reader pages last: their first path segment is a section slug.
     path("", include("articles.urls")),
 ]
 
+handler404 = "newsroom.errors.page_not_found"
 handler500 = "newsroom.errors.server_error"
 
 if settings.DEBUG:

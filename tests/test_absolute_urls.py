@@ -108,6 +108,7 @@ class TestSitemapsAndRobots:
         locations = {loc.text for loc in root.findall("sm:sitemap/sm:loc", SITEMAP_NS)}
         assert locations == {
             f"{SITE_URL}/sitemap-sections.xml",
+            f"{SITE_URL}/sitemap-authors.xml",
             f"{SITE_URL}{month_sitemap(article)}",
         }
 

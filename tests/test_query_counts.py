@@ -58,7 +58,12 @@ def content():
         Vote.objects.create(
             article=article, reader_hash=f"{number:064d}", useful=True, revision_number=1
         )
-    return {"article": articles[0], "illustrated": articles[1], "edition": sent}
+    return {
+        "article": articles[0],
+        "illustrated": articles[1],
+        "edition": sent,
+        "author": authors[0],
+    }
 
 
 PUBLIC_PAGES = {
@@ -124,6 +129,39 @@ PUBLIC_PAGES = {
         "/sitemap-news.xml",
         ["the articles of the last 48 hours with their section slug"],
     ),
+    "authors sitemap": (
+        "/sitemap-authors.xml",
+        ["the count of the authors (pagination)", "the authors"],
+    ),
+    "author page": (
+        "{author}",
+        [
+            "the author",
+            "the page of their articles with section and photo, and one more for the older link",
+            NAVIGATION,
+        ],
+    ),
+    "author page, older articles": (
+        "{author}?voor={older}",
+        [
+            "the author",
+            "the article the page starts after (the cursor)",
+            "the page of their articles with section and photo, and one more for the older link",
+            NAVIGATION,
+        ],
+    ),
+    "author feed": (
+        "/feeds/auteur/{author_slug}/rss/",
+        ["the author", "their latest articles with section and photo", "their authors"],
+    ),
+    "privacy statement": ("/privacy/", [NAVIGATION]),
+    "colofon": ("/colofon/", [NAVIGATION]),
+    "archive index": ("/archief/", [NAVIGATION]),
+    "page not found": (
+        "/bestaat/niet/meer/echt/",
+        ["the latest articles with section and photo", NAVIGATION],
+    ),
+    "favicon": ("/favicon.ico", []),
     "robots.txt": ("/robots.txt", []),
     "newsletter sign-up": ("/nieuwsbrief/", [NAVIGATION]),
     "newsletter check your mailbox": ("/nieuwsbrief/aangemeld/", [NAVIGATION]),
@@ -151,11 +189,14 @@ def test_a_public_page_runs_exactly_its_queries(client, content, django_assert_n
         article=content["article"].get_absolute_url(),
         illustrated=content["illustrated"].get_absolute_url(),
         edition=content["edition"].get_absolute_url(),
+        author=content["author"].get_absolute_url(),
+        author_slug=content["author"].slug,
+        older=content["illustrated"].pk,
         month=f"{content['article'].published_at.astimezone(UTC):%Y-%m}",
     )
     with django_assert_num_queries(len(queries)):
         response = client.get(url)
-    assert response.status_code == 200
+    assert response.status_code == (404 if page == "page not found" else 200)
 
 
 @pytest.mark.parametrize("kind", ["unsubscribe", "confirm"])

@@ -127,7 +127,12 @@ def record(
     article.revision_number = (stored.revision_number if stored else 0) + 1
     article.save()
     _keep_old_url(article, stored=stored)
+    # A byline change takes the article off the pages of the authors it drops.
+    dropped_authors: list[int] = []
     if authors is not None:
+        if stored is not None:
+            before = set(article.authors.values_list("pk", flat=True))
+            dropped_authors = sorted(before - {author.pk for author in authors})
         article.authors.set(authors)
     if save_related is not None:
         save_related()
@@ -141,14 +146,18 @@ def record(
         created_at=at,
         **article.snapshot(),
     )
-    _purge_caches(article, stored=stored)
+    _purge_caches(article, stored=stored, dropped_authors=dropped_authors)
     return revision
 
 
-def _purge_caches(article: Article, *, stored: Article | None) -> None:
+def _purge_caches(article: Article, *, stored: Article | None, dropped_authors: list[int]) -> None:
     """Readers saw it or see it now: every page showing it is purged once this commits."""
     if article.is_visible or (stored is not None and stored.is_visible):
-        purging.article_changed(article=article, old_section_id=stored and stored.section_id)
+        purging.article_changed(
+            article=article,
+            old_section_id=stored and stored.section_id,
+            old_author_ids=dropped_authors,
+        )
     elif article.status == Article.Status.SCHEDULED:
         # Not on any page yet, but cached pages must end when it goes live.
         purging.schedule_changed()

@@ -6,6 +6,9 @@
   var body = document.querySelector(".article__body");
   var dialog = block && block.querySelector("[data-typo-dialog]");
   if (!block || !dialog || !dialog.showModal || !window.fetch) return;
+  // The selection button and the dialog work from here on: say so instead of the form page.
+  block.querySelector("[data-typo-without-js]").hidden = true;
+  block.querySelector("[data-typo-with-js]").hidden = false;
   var form = dialog.querySelector("[data-typo-form]");
   var errors = form.querySelector("[data-typo-errors]");
   var closeButton = form.querySelector("[data-typo-close]");

@@ -6,7 +6,7 @@ from datetime import UTC
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -149,6 +149,15 @@ class TestListingsReadBoundedRows:
         for url in (f"/buitenland/?voor={deep_in(section)}", f"/buitenland/?na={deep_in(section)}"):
             for sql, read in rows_read_by(url):
                 assert read <= BOUND, f"{url} read {read}: {sql[:300]}"
+
+    def test_an_author_page_reads_that_authors_bylines_not_the_archive(self):
+        author = Author.objects.annotate(n=models.Count("articles")).order_by("-n").first()
+        theirs = Article.objects.visible().filter(authors=author).for_listing()
+        deep = theirs.values_list("pk", flat=True)[author.n // 2]
+        for url in (author.get_absolute_url(), f"{author.get_absolute_url()}?voor={deep}"):
+            for sql, read in rows_read_by(url):
+                # The author's share of the archive (about 1/100), never all of it.
+                assert read <= max(BOUND, author.n), f"{url} read {read}: {sql[:300]}"
 
     def test_a_month_archive_reads_at_most_a_page_of_that_month(self):
         for sql, read in rows_read_by("/buitenland/archief/2024/03/"):

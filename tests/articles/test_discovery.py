@@ -150,13 +150,14 @@ def sitemap_index(client) -> dict[str, str | None]:
 
 
 class TestSitemaps:
-    def test_the_index_lists_the_sections_and_each_month_with_its_latest_change(
+    def test_the_index_lists_sections_authors_and_each_month_with_its_latest_change(
         self, client, published
     ):
         ArticleFactory(published_at=datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
         index = sitemap_index(client)
         assert list(index) == [
             "http://testserver/sitemap-sections.xml",
+            "http://testserver/sitemap-authors.xml",
             "http://testserver/sitemap-articles-2025-03.xml",
             "http://testserver/sitemap-articles-2025-05.xml",
         ]

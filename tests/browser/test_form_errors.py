@@ -244,5 +244,6 @@ def test_tabbing_through_the_reader_blocks_shows_a_focus_ring_on_every_stop(
             break
         assert outline(page) == ("solid", "rgb(31, 111, 235)"), stop
         stops.append(stop)
-    # Ja, Nee, the first reason, the explanation, Versturen, the address, Aanmelden, the link.
-    assert len(stops) == 8, stops
+    # Ja, Nee, the first reason, the explanation, Versturen, the address, Aanmelden, the
+    # privacy statement, the link.
+    assert len(stops) == 9, stops
