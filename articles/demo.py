@@ -1,4 +1,8 @@
-"""Demo content for a first run: sections, authors and Dutch articles written for Kopij."""
+"""Demo content for a first run: sections, authors and Dutch articles written for Kopij.
+
+The lead stories get a photo painted at load time (demo_photos.py), with alt text, caption
+and credit like any photo an editor uploads.
+"""
 
 import json
 from datetime import datetime
@@ -6,11 +10,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
 
 from . import services
-from .models import Article, Author, Revision, Section
+from .demo_photos import photo_jpeg
+from .models import Article, Author, Image, Revision, Section
 from .policy import SYSTEM
 
 CONTENT_FILE = Path(__file__).parent / "demo_data" / "content.json"
@@ -59,7 +65,7 @@ def load_demo_content() -> dict[str, int]:
         created["authors"] += was_created
 
     existing = set(Article.objects.values_list("slug", flat=True))
-    for entry in data["articles"]:
+    for number, entry in enumerate(data["articles"]):
         if entry["slug"] in existing:
             continue
         # An article with a later edit starts without its last paragraph, which that
@@ -74,6 +80,7 @@ def load_demo_content() -> dict[str, int]:
             body="".join(first_body),
             status=Article.Status.PUBLISHED,
             published_at=_local(entry["published"]),
+            lead_image=_photo(entry["photo"], seed=number) if "photo" in entry else None,
         )
         byline = [authors[slug] for slug in entry["authors"]]
         services.article_create(article=article, by=SYSTEM, authors=byline, at=article.published_at)
@@ -88,3 +95,17 @@ def load_demo_content() -> dict[str, int]:
             )
         created["articles"] += 1
     return created
+
+
+def _photo(entry: dict, *, seed: int) -> Image:
+    """A painted photo, saved like an upload; its renditions are queued as for one."""
+    data = photo_jpeg(entry["scene"], seed=seed)
+    image = Image(
+        file=ContentFile(data, name=f"demo-{entry['scene']}.jpg"),
+        file_size=len(data),
+        alt=entry["alt"],
+        caption=entry["caption"],
+        credit=entry["credit"],
+    )
+    services.image_change(image=image, by=SYSTEM, changed={"file", "alt", "caption", "credit"})
+    return image

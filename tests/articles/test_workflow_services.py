@@ -116,6 +116,21 @@ class TestOneRevisionPerAction:
         assert first.count() == Article.objects.count() == 30
         assert all(revision.authors for revision in first)
 
+    def test_the_demo_lead_stories_get_painted_photos_with_alt_caption_and_credit(
+        self, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            load_demo_content()
+        illustrated = Article.objects.exclude(lead_image=None).select_related("lead_image")
+        assert illustrated.count() == 8
+        newest = Article.objects.order_by("-published_at").first()
+        assert newest.lead_image is not None  # the home page's top story
+        for article in illustrated:
+            photo = article.lead_image
+            assert photo.is_publishable and photo.caption
+            assert (photo.width, photo.height) == (1600, 900)
+            assert photo.renditions  # made as for an upload (eagerly in tests)
+
     def test_a_correction_note_cannot_be_dropped_by_a_save(self, editor):
         article = ArticleFactory()
         save_change(article, kind="correction", public_note="Het is 42 miljoen.", by=editor)

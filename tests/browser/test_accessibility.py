@@ -49,7 +49,7 @@ def site(settings):
         slug="ministers-treinen",
         lede="De ministers spraken in Brussel. Er komen meer treinen over de grens.",
         body="<p>De ministers ontmoetten elkaar dinsdag.</p><p>Er komen meer treinen.</p>",
-        authors=[AuthorFactory(name="Anne de Vries")],
+        authors=[AuthorFactory(name="Anne de Vries", slug="anne-de-vries", bio="Verslaggever.")],
         lead_image=photo,
     )
     return article
@@ -107,6 +107,11 @@ def pages(site):
         "newsletter-archive": "/nieuwsbrief/archief/",
         "newsletter-edition": edition.get_absolute_url(),
         "not-found": "/bestaat-niet/ook-niet/",
+        "author": "/auteur/anne-de-vries/",
+        "privacy": "/privacy/",
+        "colofon": "/colofon/",
+        "archive": "/archief/",
+        "more-section": "/sport/",
     }
 
 
@@ -169,3 +174,9 @@ def test_focus_on_the_navy_masthead_is_a_white_ring(page, live_server, site):
         ".outlineColor, getComputedStyle(document.activeElement).outlineStyle]"
     )
     assert focused == ["masthead__brand", "rgb(255, 255, 255)", "solid"]
+
+
+def test_with_javascript_the_typo_block_describes_selecting_text(page, live_server, site):
+    page.goto(f"{live_server.url}{site.get_absolute_url()}")
+    expect(page.locator("[data-typo-with-js]")).to_be_visible()
+    expect(page.locator("[data-typo-without-js]")).to_be_hidden()

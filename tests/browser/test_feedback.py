@@ -153,7 +153,7 @@ def test_the_report_page_works_without_script(browser, live_server, article):
     page = context.new_page()
     page.set_viewport_size({"width": 360, "height": 780})
     page.goto(live_server.url + article.get_absolute_url())
-    page.get_by_role("link", name="meld hem aan de redactie").click()
+    page.get_by_role("link", name="het taalfoutformulier").click()
     expect(page.get_by_role("heading", name="Taalfout melden")).to_be_visible()
     page.get_by_label("De tekst met de fout").fill("nachttrein")
     page.get_by_label("Uw naam").fill("<b>Piet</b>")
