@@ -89,7 +89,7 @@ import json, sys
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from articles.models import Article
+from articles.models import Article, Author
 from articles.sitemaps import month_lastmods
 
 visible = Article.objects.visible().filter(section__slug="buitenland").for_listing()
@@ -102,6 +102,7 @@ urls = {
     "home": "/",
     "section": "/buitenland/",
     "deep section": f"/buitenland/?voor={deep}",
+    "author": Author.objects.order_by("pk").first().get_absolute_url(),
     "search": "/zoeken/?q=jaar",
     "rss": "/feeds/rss/",
     "sitemap index": "/sitemap.xml",

@@ -151,3 +151,33 @@ def test_the_body_editor_leaves_the_browser_spell_check_on(client):
     article = ArticleFactory(status="draft", published_at=None)
     page = client.get(change_url(article)).content.decode()
     assert "NoSpellCheck" not in page
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>" + "De raad vergadert vanavond over de begroting. " * 14_300 + "</p>",  # 100,000 words
+        "<p>" + "x" * 50_000 + "</p>",  # one 50,000-character "word"
+        "<p>Москва 🚲 &amp; &#128512; https://example.com/" + "a" * 3000 + " 中文 العربية</p>",
+    ],
+    ids=["100000-words", "50000-character-word", "scripts-emoji-entities-urls"],
+)
+def test_a_draft_with_a_monstrous_body_is_saved_and_checked_within_budget(client, body):
+    """On the real clock: the check never stands between a reporter and a saved draft."""
+    import time
+
+    user = login(client, VERSLAGGEVER)
+    article = ArticleFactory(status="draft", published_at=None, created_by=user, body=BODY)
+    started = time.monotonic()
+    response = client.post(change_url(article), form_data(article, body=body))
+    saved_in = time.monotonic() - started
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Article.objects.get(pk=article.pk).revision_number == 2
+    started = time.monotonic()
+    page = client.get(change_url(article)).content.decode()
+    shown_in = time.monotonic() - started
+    assert "Controle voor publicatie" in page
+    # One budget (PROOFING_SECONDS, 1 s) for the check, and slack for a loaded machine.
+    assert saved_in < 10 and shown_in < 10, (saved_in, shown_in)
+    if len(body) > 500_000:
+        assert "alleen het begin" in page  # the panel says what it left unchecked
