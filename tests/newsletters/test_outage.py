@@ -5,6 +5,7 @@ after NEWSLETTER_MAX_ATTEMPTS tries the whole batch was `failed` and never got t
 """
 
 import smtplib
+import ssl
 from datetime import timedelta
 
 import pytest
@@ -153,6 +154,7 @@ def test_a_421_closing_answer_is_about_the_server_not_the_recipient(edition, sta
     [
         (ConnectionRefusedError(111, "Connection refused"), True),
         (TimeoutError("timed out"), True),
+        (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), True),
         (smtplib.SMTPServerDisconnected("gone"), True),
         (smtplib.SMTPResponseException(421, b"closing"), True),
         (smtplib.SMTPRecipientsRefused({"a@b.nl": (452, b"full")}), False),
