@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PillowImage
 
+from articles import roles
 from articles.models import Image
 from articles.tasks import make_image_renditions
 from jobs.base import Job
@@ -160,6 +161,22 @@ def test_the_admin_lists_what_was_set_aside(client):
     assert "articles.tasks.make_image_renditions" in page
     assert "de worker stierf er telkens aan" in page
     assert client.get(reverse("admin:jobs_setasidetask_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_editors_see_what_was_set_aside_and_only_chief_editors_may_clear_it(client):
+    task = SetAsideTask.objects.create(task="x", task_id="outbox-9", reason="failed")
+    change = reverse("admin:jobs_setasidetask_change", args=[task.pk])
+    delete = reverse("admin:jobs_setasidetask_delete", args=[task.pk])
+    client.force_login(UserFactory(role=roles.EINDREDACTEUR, is_staff=True))
+    assert client.get(reverse("admin:jobs_setasidetask_changelist")).status_code == 200
+    assert client.get(change).status_code == 200
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    client.force_login(UserFactory(role=roles.HOOFDREDACTIE, is_staff=True))
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not SetAsideTask.objects.exists()
+    client.force_login(UserFactory(role=roles.VERSLAGGEVER, is_staff=True))
+    assert client.get(reverse("admin:jobs_setasidetask_changelist")).status_code == 403
 
 
 @pytest.mark.django_db
