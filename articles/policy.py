@@ -65,6 +65,12 @@ def may_change_photo(user, image: Image, *, released: bool) -> bool:
     return user is SYSTEM or user.has_perm("articles.change_image")
 
 
+def may_curate_editions(user) -> bool:
+    """Adding, assembling and arranging newsletter editions."""
+    return user is SYSTEM or user.has_perm("newsletters.change_edition")
+
+
 def may_send_edition(user) -> bool:
-    """Sending, pausing, resuming a newsletter edition and sending its failed copies again."""
+    """Sending, scheduling, holding, pausing and resuming a newsletter edition, and sending
+    its failed copies again: what goes to every subscriber."""
     return user is SYSTEM or user.has_perm("newsletters.send_edition")

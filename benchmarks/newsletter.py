@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from articles.policy import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -186,7 +188,7 @@ def worker_phase(edition, workers: int, sink: Sink, env: dict, expected: int, ch
         # Not the workers' start-up (imports, connecting): what the send costs them.
         cpu = -sum(cpu_seconds(process.pid) for process in processes)
         began = time.perf_counter()
-        editions.edition_start_send(edition=edition)
+        editions.edition_start_send(edition=edition, by=SYSTEM)
         snapshot = time.perf_counter() - began
         started = time.monotonic()
         shown = 0

@@ -10,6 +10,8 @@ import io
 import pstats
 import time
 
+from articles.policy import SYSTEM
+
 # (label, [(end of the file name, function name), …]); cumulative times, so a part
 # includes what it calls (the edition part includes its own two queries).
 PARTS = [
@@ -44,7 +46,7 @@ def profile_batch(edition, batch_size: int) -> str:
     from newsletters.services import editions, sending
     from newsroom.celery import app
 
-    editions.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition, by=SYSTEM)
     app.control.purge()  # the send's first task: no worker runs it, this function does
     began = time.perf_counter()
     sending.edition_send_batch(edition_id=edition.pk)

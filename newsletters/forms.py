@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.forms import validate_plausible_year
 
+from .models import monday_of
+
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
@@ -27,3 +29,7 @@ class EditionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "scheduled_at" in self.fields:  # not on a read-only page
             self.fields["scheduled_at"].validators.append(validate_plausible_year)
+
+    def clean_week(self):
+        # Any day will do: the edition is of the week it falls in (one per week).
+        return monday_of(self.cleaned_data["week"])

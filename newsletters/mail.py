@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from newsroom.headers import header_text
 from newsroom.links import absolute_url
 
-from .models import ConsentRecord, Edition
+from .models import ConsentRecord, Edition, Subscriber
 from .selectors import edition_sections
 from .tokens import confirm_token, unsubscribe_token
 
@@ -190,6 +190,33 @@ class BatchMessages:
             .replace(self.MESSAGE_ID.encode(), message_id.encode())
             .replace(self.UNSUBSCRIBE.encode(), unsubscribe_token(subscriber_id).encode())
         )
+
+
+def welcome_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """The welcome after confirming: what comes when, and the way out from day one."""
+    token = unsubscribe_token(subscriber.pk)
+    unsubscribe = absolute_url(reverse("newsletters:unsubscribe", kwargs={"token": token}))
+    context = {
+        "unsubscribe_url": unsubscribe,
+        "archive_url": absolute_url(reverse("newsletters:archive")),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    mailto = settings.NEWSLETTER_UNSUBSCRIBE_EMAIL
+    message = EmailMultiAlternatives(
+        subject=_("Welcome to the %(site)s newsletter") % {"site": settings.SITE_NAME},
+        body=render_to_string("newsletters/mail/welcome.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers={
+            "Message-ID": new_message_id(),
+            "List-Unsubscribe": f"<{unsubscribe}>, <mailto:{mailto}?subject={token}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("newsletters/mail/welcome.html", context), "text/html"
+    )
+    return message
 
 
 def confirmation_message(consent: ConsentRecord) -> EmailMessage:

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +14,11 @@ from .querysets import DeliveryQuerySet, EditionQuerySet, SubscriberQuerySet
 
 # Bump when the sign-up text readers agree to changes; consent records keep the version shown.
 CONSENT_TEXT_VERSION = "2026-11b"  # b: the text links to the privacy statement
+
+
+def monday_of(day: date) -> date:
+    """An edition's week is named by its Monday."""
+    return day - timedelta(days=day.weekday())
 
 
 def normalize_email(value: str) -> str:
@@ -37,6 +44,10 @@ class Subscriber(models.Model):
         _("last confirmation mail"), null=True, blank=True, editable=False
     )
     bounce_count = models.PositiveSmallIntegerField(_("permanent failures"), default=0)
+    # Claimed by a conditional UPDATE before the welcome mail goes out: once per confirmation.
+    welcome_sent_at = models.DateTimeField(
+        _("welcome mail sent"), null=True, blank=True, editable=False
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -101,6 +112,10 @@ class Edition(models.Model):
         def editable(cls) -> list[str]:
             return [cls.SCHEDULED, cls.HELD]
 
+    class Arrangement(models.TextChoices):
+        SECTIONS = "sections", _("by section")
+        EDITOR = "editor", _("in the editor's order")
+
     week = models.DateField(_("week"), help_text=_("The Monday of the week this edition covers."))
     # A mail header: one line of printable text.
     subject = models.CharField(_("subject"), max_length=150, validators=[validate_header_text])
@@ -130,6 +145,16 @@ class Edition(models.Model):
     )
     articles = models.ManyToManyField(
         Article, through="EditionItem", related_name="editions", verbose_name=_("articles")
+    )
+    arrangement = models.CharField(
+        _("order of the articles"),
+        max_length=8,
+        choices=Arrangement.choices,
+        default=Arrangement.SECTIONS,
+        help_text=_(
+            "The lead article (the lowest position) always comes first, in the mail, the"
+            " preview and the archive; the others follow by section or in your order."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 
-from .models import Edition
+from .models import Edition, Subscriber
 
 
 def edition_candidates(*, since: datetime, until: datetime, limit: int) -> list[Article]:
@@ -35,24 +35,44 @@ def edition_candidates(*, since: datetime, until: datetime, limit: int) -> list[
 class EditionSection:
     section: Section
     articles: list[Article]
+    lead: bool = False
 
 
 def edition_sections(edition: Edition) -> list[EditionSection]:
-    """The edition's articles still visible to readers, in their current text, by section.
+    """The edition's articles still visible to readers, in their current text, in blocks.
 
-    Sections follow the site's section order; articles keep the editor's order.
+    The one order of mail, preview and archive: the lead article (the lowest position)
+    first, in a block of its own; then the others by section (the site's section order,
+    the editor's order within) or, for Arrangement.EDITOR, in the editor's order, a new
+    block whenever the section changes.
     """
-    items = (
+    items = list(
         edition.items.filter(article__in=Article.objects.visible())
         .select_related("article__section", "article__lead_image")
         .prefetch_related("article__authors")
-        .order_by("article__section__position", "article__section__name", "position", "pk")
+        .order_by("position", "pk")
     )
-    grouped: dict[int, EditionSection] = {}
-    for item in items:
-        section = item.article.section
-        grouped.setdefault(section.pk, EditionSection(section, [])).articles.append(item.article)
-    return list(grouped.values())
+    if not items:
+        return []
+    lead, rest = items[0].article, [item.article for item in items[1:]]
+    blocks = [EditionSection(lead.section, [lead], lead=True)]
+    if edition.arrangement == Edition.Arrangement.SECTIONS:
+        rest.sort(key=lambda article: (article.section.position, article.section.name))
+        grouped: dict[int, EditionSection] = {}
+        for article in rest:
+            block = grouped.setdefault(article.section_id, EditionSection(article.section, []))
+            block.articles.append(article)
+        return [*blocks, *grouped.values()]
+    for article in rest:
+        if len(blocks) == 1 or blocks[-1].section.pk != article.section_id:
+            blocks.append(EditionSection(article.section, []))
+        blocks[-1].articles.append(article)
+    return blocks
+
+
+def recipient_count() -> int:
+    """How many subscribers an edition sent now would go to."""
+    return Subscriber.objects.receiving().count()
 
 
 def edition_blocking_articles(edition: Edition) -> list[Article]:

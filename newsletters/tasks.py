@@ -4,6 +4,8 @@ import smtplib
 
 from celery import shared_task
 
+from articles.policy import SYSTEM
+
 from .services import editions, sending, subscribers
 
 
@@ -15,6 +17,16 @@ from .services import editions, sending, subscribers
 )
 def send_confirmation(consent_id: int) -> bool:
     return subscribers.consent_send_confirmation(consent_id=consent_id)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=6,
+)
+def send_welcome(subscriber_id: int) -> bool:
+    return subscribers.subscriber_send_welcome(subscriber_id=subscriber_id)
 
 
 @shared_task(bind=True)
@@ -30,7 +42,7 @@ def send_edition_batch(self, edition_id: int) -> None:
 
 @shared_task
 def assemble_edition() -> int | None:
-    edition = editions.edition_assemble()
+    edition = editions.edition_assemble(by=SYSTEM)
     return edition.pk if edition else None
 
 

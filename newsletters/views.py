@@ -97,10 +97,28 @@ def confirm(request, token: str):
     consent = _consent_from_token(token)
     if consent is None:
         return _link_invalid(request)
+    if consent.confirmed_at is not None:
+        return _used_link(request, consent)
     if request.method == "POST":
-        subscribers.subscriber_confirm(consent=consent)
+        if not subscribers.subscriber_confirm(consent=consent):
+            return _used_link(request, consent)  # a second click, a moment later
         return redirect("newsletters:confirmed")
     return render(request, "newsletters/confirm.html")
+
+
+def _used_link(request, consent: ConsentRecord):
+    """A confirmation link opened again: say so, rather than ask to confirm again."""
+    subscriber = Subscriber.objects.get(pk=consent.subscriber_id)
+    if subscriber.status != Subscriber.Status.CONFIRMED:
+        return _link_invalid(request)
+    return _message(
+        request,
+        title=_("This address is already confirmed"),
+        text=_(
+            "You already receive our weekly newsletter: there is nothing more to do. Every"
+            " newsletter has a link to unsubscribe."
+        ),
+    )
 
 
 @public_page

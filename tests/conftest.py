@@ -204,6 +204,7 @@ ROLE_MIGRATIONS = [
     "articles.migrations.0006_image_roles",
     "feedback.migrations.0002_editor_permissions",
     "newsletters.migrations.0002_editor_roles",
+    "newsletters.migrations.0006_edition_arrangement_welcome",
 ]
 
 

@@ -8,11 +8,12 @@ change the count. The cache starts empty, so the navigation's query is counted.
 from datetime import UTC
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import InlineImage
-from articles.roles import HOOFDREDACTIE
+from articles.roles import EINDREDACTEUR, HOOFDREDACTIE
 from feedback.models import TypoReport, Vote
 from newsletters.models import Delivery
 from tests.factories import (
@@ -310,3 +311,57 @@ def test_the_revisions_of_an_article_run_exactly_their_queries(
     with django_assert_num_queries(len(queries)):
         response = chief.get(url)
     assert response.status_code == 200
+
+
+@pytest.fixture
+def desk(client, roles):
+    client.force_login(UserFactory(username="eva", role=EINDREDACTEUR))
+    ContentType.objects.clear_cache()  # kept per process: the count must not depend on order
+    return client
+
+
+@pytest.mark.parametrize("articles", [1, 3])
+def test_the_change_page_of_an_edition_runs_exactly_its_queries(
+    desk, django_assert_num_queries, articles
+):
+    edition = EditionFactory(articles=ArticleFactory.create_batch(articles))
+    queries = [
+        *ADMIN_REQUEST[:2],
+        "the edition (for the progress box)",
+        "the progress of its deliveries",
+        *ADMIN_REQUEST[2:],
+        "the edition (the form)",
+        "its articles in order, with the articles",
+        "the content type of editions (the change form's context)",
+        # Django's autocomplete widget reads the label of its selected article itself.
+        *["the label of one article (autocomplete widget)"] * articles,
+    ]
+    with django_assert_num_queries(len(queries)):
+        response = desk.get(reverse("admin:newsletters_edition_change", args=[edition.pk]))
+    assert response.status_code == 200
+
+
+def test_the_add_page_of_an_edition_runs_exactly_its_queries(desk, django_assert_num_queries):
+    queries = [*ADMIN_REQUEST, "the content type of editions (the change form's context)"]
+    with django_assert_num_queries(len(queries)):
+        assert desk.get(reverse("admin:newsletters_edition_add")).status_code == 200
+
+
+@pytest.mark.parametrize("action", ["send", "schedule"])
+def test_the_confirmation_of_a_send_runs_exactly_its_queries(
+    desk, django_assert_num_queries, action
+):
+    edition = EditionFactory(articles=ArticleFactory.create_batch(3))
+    SubscriberFactory.create_batch(2)
+    queries = [
+        *ADMIN_REQUEST[:2],
+        "the edition",
+        *ADMIN_REQUEST[2:],
+        "its articles readers can no longer see (the check)",
+        "whether it has articles (the check)",
+        "the number of recipients",
+        "the number of articles",
+    ]
+    url = reverse("admin:newsletters_edition_action", args=[edition.pk, action])
+    with django_assert_num_queries(len(queries)):
+        assert desk.get(url).status_code == 200

@@ -5,13 +5,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from newsroom.outbox import enqueue_on_commit
 
 from .. import tasks
-from ..mail import confirmation_message
+from ..mail import confirmation_message, welcome_message
 from ..models import (
     CONSENT_TEXT_VERSION,
     ConsentRecord,
@@ -96,8 +96,11 @@ def consent_send_confirmation(*, consent_id: int) -> bool:
     return True
 
 
-def subscriber_confirm(*, consent: ConsentRecord) -> None:
-    """Confirm the subscription this consent record asked for (only its first use counts)."""
+def subscriber_confirm(*, consent: ConsentRecord) -> bool:
+    """Confirm the subscription this consent record asked for (only its first use counts).
+
+    The first use also queues the welcome mail (outbox, on commit); False for a used link.
+    """
     now = timezone.now()
     with transaction.atomic():
         first_use = ConsentRecord.objects.filter(pk=consent.pk, confirmed_at=None).update(
@@ -110,6 +113,38 @@ def subscriber_confirm(*, consent: ConsentRecord) -> None:
                 unsubscribed_at=None,
                 bounce_count=0,
             )
+            enqueue_on_commit(tasks.send_welcome, consent.subscriber_id)
+    return bool(first_use)
+
+
+def subscriber_send_welcome(*, subscriber_id: int) -> bool:
+    """Mail the welcome, with the personal unsubscribe link, once per confirmation.
+
+    Claimed by a conditional UPDATE (welcome_sent_at older than the confirmation), so a
+    retried or duplicated task sends nothing twice; False when there is nothing to send.
+    """
+    now = timezone.now()
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return False
+    previous = subscriber.welcome_sent_at
+    claimed = (
+        Subscriber.objects.receiving()
+        .filter(pk=subscriber_id)
+        .filter(Q(welcome_sent_at__isnull=True) | Q(welcome_sent_at__lt=F("confirmed_at")))
+        .update(welcome_sent_at=now)
+    )
+    if not claimed:
+        return False
+    try:
+        welcome_message(subscriber).send()
+    except (smtplib.SMTPException, OSError):
+        # Not sent: release the claim so that the task's retry takes it again.
+        Subscriber.objects.filter(pk=subscriber_id, welcome_sent_at=now).update(
+            welcome_sent_at=previous
+        )
+        raise
+    return True
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:

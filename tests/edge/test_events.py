@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles import services
 from articles.imaging import image_make_renditions
 from articles.models import Article
+from articles.policy import SYSTEM
 from newsletters.services.editions import edition_start_send
 from tests.factories import (
     ArticleFactory,
@@ -163,7 +164,7 @@ def test_a_photo_in_no_visible_article_purges_nothing(change):
 def test_an_edition_sent_reaches_the_archive(client, change, article):
     edition = EditionFactory(articles=[article])
     cached(client, "/nieuwsbrief/archief/")
-    purged = change(lambda: edition_start_send(edition=edition))
+    purged = change(lambda: edition_start_send(edition=edition, by=SYSTEM))
     assert purged == {"editions", f"edition-{edition.pk}"}
     assert edition.subject in client.get("/nieuwsbrief/archief/").content.decode()
 

@@ -57,7 +57,7 @@ def test_a_vertical_tab_in_an_edition_subject_is_a_form_error_and_nothing_is_stu
     action = "admin:newsletters_edition_action"
     tested = post(reverse(action, args=[edition.pk, "test"]), {})
     started = time.monotonic()
-    sent = post(reverse(action, args=[edition.pk, "send"]), {})
+    sent = post(reverse(action, args=[edition.pk, "send"]), {"confirmed": "yes"})
     assert [tested.status_code, sent.status_code] == [302, 302]
     wait_for(lambda: Edition.objects.get().status == Edition.Status.SENT, what="the send")
     figures.recovery_seconds = time.monotonic() - started

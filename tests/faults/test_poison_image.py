@@ -18,6 +18,7 @@ from PIL import Image as PillowImage
 
 from articles.imaging import image_queue_renditions
 from articles.models import Image
+from articles.policy import SYSTEM
 from newsletters.models import Delivery, Edition
 from newsletters.services import editions
 from tests.conftest import SmtpSink
@@ -66,7 +67,7 @@ def test_the_poison_image_queued_mid_send_neither_kills_the_worker_nor_stops_the
     edition = EditionFactory(articles=[ArticleFactory(headline="Dijk houdt stand")])
     subscribers = {s.email for s in SubscriberFactory.create_batch(SUBSCRIBERS)}
     worker = worker_processes(worker_env(NEWSLETTER_BATCH_SIZE=str(BATCH_SIZE)))
-    editions.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition, by=SYSTEM)
     wait_for(lambda: len(slow_smtp.envelopes) >= POISON_AT, what="the send", timeout=60)
 
     data = poison_png()

@@ -153,7 +153,9 @@ def test_an_editors_saves_while_redis_is_down_go_out_once_it_is_back(
          "credit": "ANP"},
     )  # fmt: skip
     sent = outage.post(
-        client, reverse("admin:newsletters_edition_action", args=[edition.pk, "send"]), {}
+        client,
+        reverse("admin:newsletters_edition_action", args=[edition.pk, "send"]),
+        {"confirmed": "yes"},
     )
     assert [renamed.status_code, uploaded.status_code, sent.status_code] == [302, 302, 302]
     section.refresh_from_db()

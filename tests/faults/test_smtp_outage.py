@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from articles.policy import SYSTEM
 from newsletters.models import Delivery, Edition
 from newsletters.services import editions
 from tests.conftest import SmtpSink, serving_smtp
@@ -70,7 +71,7 @@ def test_an_smtp_outage_mid_send_misses_nobody_and_fails_nobody(
                 EMAIL_TIMEOUT="5",
             )
         )
-        editions.edition_start_send(edition=edition)
+        editions.edition_start_send(edition=edition, by=SYSTEM)
         assert sink.holding.wait(timeout=60), "the send never reached the stop"
     stopped_at = time.monotonic()
     assert len(sink.envelopes) == STOP_AT - 1

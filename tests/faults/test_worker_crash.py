@@ -19,6 +19,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.policy import SYSTEM
 from newsletters import tasks
 from newsletters.mail import delivery_message_id
 from newsletters.models import Delivery
@@ -97,7 +98,7 @@ def test_a_worker_killed_mid_batch_costs_at_most_that_batch_twice_and_nobody_mis
 
     first = worker_processes(env)
     crashing_sink.worker_pid = first.pid
-    editions.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition, by=SYSTEM)
     assert first.wait(timeout=20) == -signal.SIGKILL
 
     # The crash left exactly one batch "sending"; the batches before it were recorded.

@@ -31,6 +31,9 @@ def edition():
     )
 
 
+CONFIRMED = {"confirmed": "yes"}
+
+
 def url(edition, suffix=""):
     return f"/admin/newsletters/edition/{edition.pk}/{suffix}"
 
@@ -40,6 +43,7 @@ def inline_form(edition, **overrides):
     data = {
         "subject": edition.subject,
         "intro": "Nieuwe inleiding van de redactie.",
+        "arrangement": edition.arrangement,
         "scheduled_at_0": "28-11-2026",
         "scheduled_at_1": "07:00:00",
         "items-TOTAL_FORMS": str(len(items) + 1),
@@ -124,7 +128,7 @@ class TestCurating:
     def test_hold_and_schedule_again(self, editor, edition):
         editor.post(url(edition, "actions/hold/"))
         assert Edition.objects.get().status == "held"
-        editor.post(url(edition, "actions/schedule/"))
+        editor.post(url(edition, "actions/schedule/"), CONFIRMED)
         assert Edition.objects.get().status == "scheduled"
 
     def test_send_now_starts_the_send_and_the_page_shows_progress(
@@ -132,7 +136,7 @@ class TestCurating:
     ):
         SubscriberFactory.create_batch(3)
         with django_capture_on_commit_callbacks(execute=True):
-            editor.post(url(edition, "actions/send/"))
+            editor.post(url(edition, "actions/send/"), CONFIRMED)
         edition.refresh_from_db()
         assert edition.status == "sent"  # tasks run eagerly in tests
         assert len(mail.outbox) == 3
@@ -145,7 +149,7 @@ class TestCurating:
 
     def test_send_now_with_an_unpublished_article_shows_the_reason(self, editor, edition):
         Article.objects.filter(headline="Tweede").update(status=Article.Status.UNPUBLISHED)
-        response = editor.post(url(edition, "actions/send/"), follow=True)
+        response = editor.post(url(edition, "actions/send/"), CONFIRMED, follow=True)
         assert "Niet meer gepubliceerd: “Tweede”" in response.content.decode()
         assert Edition.objects.get().status == "scheduled"
 
@@ -240,11 +244,14 @@ class TestBadDays:
 class TestRefusals:
     def test_a_reporter_cannot_send(self, client, edition):
         client.force_login(UserFactory(username="victor", role=VERSLAGGEVER))
-        assert client.post(url(edition, "actions/send/")).status_code == 403
+        assert client.post(url(edition, "actions/send/"), CONFIRMED).status_code == 403
         assert Edition.objects.get().status == "scheduled"
 
     def test_actions_need_post(self, editor, edition):
-        assert editor.get(url(edition, "actions/send/")).status_code == 405
+        for action in ("hold", "test", "fill", "pause"):
+            assert editor.get(url(edition, f"actions/{action}/")).status_code == 405
+        assert editor.put(url(edition, "actions/send/"), CONFIRMED).status_code == 405
+        assert Edition.objects.get().status == "scheduled"
 
     def test_an_unknown_action_or_edition_is_404(self, editor, edition):
         assert editor.post(url(edition, "actions/explode/")).status_code == 404

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.policy import SYSTEM
 from newsletters.mail import BatchMessages, edition_message, render_edition
 from newsletters.models import Edition
 from newsletters.selectors import edition_sections
@@ -36,7 +37,7 @@ class TestAssembly:
         second = ArticleFactory(published_at=FRIDAY_6 - timedelta(days=1))
         newest = ArticleFactory(published_at=FRIDAY_6 - timedelta(hours=1))
         ArticleFactory(published_at=FRIDAY_6 - timedelta(days=2), status=Article.Status.DRAFT)
-        edition = editions.edition_assemble(now=FRIDAY_6)
+        edition = editions.edition_assemble(by=SYSTEM, now=FRIDAY_6)
         assert [item.article for item in edition.items.all()] == [newest, second]
         assert old not in edition.articles.all() and first not in edition.articles.all()
         assert edition.week.isoformat() == "2026-11-23"
@@ -60,14 +61,14 @@ class TestAssembly:
         votes(not_useful, False, False)
         unvoted_old = ArticleFactory(published_at=FRIDAY_6 - timedelta(days=3))
         unvoted_new = ArticleFactory(published_at=FRIDAY_6 - timedelta(days=1))
-        edition = editions.edition_assemble(now=FRIDAY_6)
+        edition = editions.edition_assemble(by=SYSTEM, now=FRIDAY_6)
         assert [item.article for item in edition.items.all()] == [useful, unvoted_new, unvoted_old]
         assert not_useful not in edition.articles.all()
 
     def test_running_twice_in_a_week_makes_one_edition(self):
         ArticleFactory(published_at=FRIDAY_6 - timedelta(days=1))
-        assert editions.edition_assemble(now=FRIDAY_6) is not None
-        assert editions.edition_assemble(now=FRIDAY_6 + timedelta(hours=2)) is None
+        assert editions.edition_assemble(by=SYSTEM, now=FRIDAY_6) is not None
+        assert editions.edition_assemble(by=SYSTEM, now=FRIDAY_6 + timedelta(hours=2)) is None
         assert Edition.objects.count() == 1
 
     def test_the_database_refuses_a_second_edition_for_a_week(self):
@@ -76,19 +77,42 @@ class TestAssembly:
             EditionFactory(week=FRIDAY_6.date())
 
     def test_a_week_without_articles_gives_a_held_edition(self):
-        edition = editions.edition_assemble(now=FRIDAY_6)
+        edition = editions.edition_assemble(by=SYSTEM, now=FRIDAY_6)
         assert edition.status == "held"
         assert edition.notice == "Deze week zijn er geen artikelen gepubliceerd."
 
-    def test_articles_are_grouped_by_section_in_the_sites_order(self):
+    def test_the_lead_comes_first_then_the_others_by_section_in_the_sites_order(self):
         binnenland = SectionFactory(name="Binnenland", slug="binnenland", position=1)
         buitenland = SectionFactory(name="Buitenland", slug="buitenland", position=2)
         a = ArticleFactory(section=buitenland)
         b = ArticleFactory(section=binnenland)
         c = ArticleFactory(section=buitenland)
-        edition = EditionFactory(articles=[a, b, c])
+        d = ArticleFactory(section=buitenland)
+        edition = EditionFactory(articles=[a, c, b, d])
+        grouped = [
+            (block.section.name, block.articles, block.lead) for block in edition_sections(edition)
+        ]
+        assert grouped == [
+            ("Buitenland", [a], True),
+            ("Binnenland", [b], False),
+            ("Buitenland", [c, d], False),
+        ]
+
+    def test_in_the_editors_order_a_new_block_starts_when_the_section_changes(self):
+        binnenland = SectionFactory(name="Binnenland", slug="binnenland", position=1)
+        buitenland = SectionFactory(name="Buitenland", slug="buitenland", position=2)
+        a = ArticleFactory(section=buitenland)
+        b = ArticleFactory(section=buitenland)
+        c = ArticleFactory(section=binnenland)
+        d = ArticleFactory(section=buitenland)
+        edition = EditionFactory(articles=[a, b, c, d], arrangement="editor")
         grouped = [(block.section.name, block.articles) for block in edition_sections(edition)]
-        assert grouped == [("Binnenland", [b]), ("Buitenland", [a, c])]
+        assert grouped == [
+            ("Buitenland", [a]),
+            ("Buitenland", [b]),
+            ("Binnenland", [c]),
+            ("Buitenland", [d]),
+        ]
 
 
 class TestTheMail:
@@ -102,7 +126,7 @@ class TestTheMail:
         )
         edition = EditionFactory(intro="Beste lezer,\nhier is de week.", articles=[article])
         subscriber = SubscriberFactory(email="lezer@voorbeeld.nl")
-        editions.edition_start_send(edition=edition)
+        editions.edition_start_send(edition=edition, by=SYSTEM)
         sending.edition_send_batch(edition_id=edition.pk)
         (message,) = mail_server.messages
         return message, edition, subscriber, article
@@ -115,7 +139,7 @@ class TestTheMail:
         assert "Rente <b>stijgt</b> & spaarders blij" in text
         assert "De rente stijgt. Spaarders zijn blij." in text
         assert f"http://testserver{article.get_absolute_url()}" in text
-        assert "== ECONOMIE ==" in text
+        assert "== UITGELICHT · ECONOMIE ==" in text
         assert "Rente &lt;b&gt;stijgt&lt;/b&gt; &amp; spaarders blij" in html
         assert "<style" not in html and 'style="' in html  # CSS inlined
         assert f"http://testserver{edition.get_absolute_url()}" in html
@@ -171,7 +195,7 @@ class TestTheMail:
         )
         edition = EditionFactory(articles=[article])
         SubscriberFactory()
-        editions.edition_start_send(edition=edition)
+        editions.edition_start_send(edition=edition, by=SYSTEM)
         sending.edition_send_batch(edition_id=edition.pk)
         (message,) = mail_server.messages
         html = message.get_body(("html",)).get_content()

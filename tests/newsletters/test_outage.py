@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from articles.policy import SYSTEM
 from newsletters.models import Delivery, Edition
 from newsletters.services import editions, outage, sending
 from tests.conftest import SmtpSink, serving_smtp
@@ -33,7 +34,7 @@ def edition(settings):
 def start(django_capture_on_commit_callbacks):
     def run(edition):
         with django_capture_on_commit_callbacks(execute=False):
-            editions.edition_start_send(edition=edition)
+            editions.edition_start_send(edition=edition, by=SYSTEM)
 
     return run
 

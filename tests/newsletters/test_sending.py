@@ -6,6 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
+from articles.policy import SYSTEM
 from newsletters.models import Delivery, Edition, Subscriber
 from newsletters.services import editions, sending
 from newsletters.services.subscribers import subscriber_unsubscribe
@@ -26,7 +27,7 @@ def start(django_capture_on_commit_callbacks):
 
     def run(edition):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            count = editions.edition_start_send(edition=edition)
+            count = editions.edition_start_send(edition=edition, by=SYSTEM)
         assert len(callbacks) == 2  # the first batch and the archive's purge, on commit
         return count
 
@@ -59,14 +60,14 @@ class TestStartingASend:
         SubscriberFactory.create_batch(2)
         start(edition)
         with pytest.raises(editions.EditionNotSendable):
-            editions.edition_start_send(edition=edition)
+            editions.edition_start_send(edition=edition, by=SYSTEM)
         assert edition.deliveries.count() == 2
 
     def test_an_unpublished_article_blocks_the_send_with_a_clear_message(self, edition):
         SubscriberFactory()
         Article.objects.filter(editions=edition).update(status=Article.Status.UNPUBLISHED)
         with pytest.raises(editions.EditionNotSendable, match="Niet meer gepubliceerd"):
-            editions.edition_start_send(edition=edition)
+            editions.edition_start_send(edition=edition, by=SYSTEM)
         edition.refresh_from_db()
         assert edition.status == "scheduled"
         assert "Dijken worden verhoogd" in edition.notice
@@ -148,11 +149,11 @@ class TestBatches:
         SubscriberFactory.create_batch(4)
         start(edition)
         sending.edition_send_batch(edition_id=edition.pk)
-        assert editions.edition_pause(edition=edition)
+        assert editions.edition_pause(edition=edition, by=SYSTEM)
         assert sending.edition_send_batch(edition_id=edition.pk) is None
         assert len(mail_server.envelopes) == 2
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            assert editions.edition_resume(edition=edition)
+            assert editions.edition_resume(edition=edition, by=SYSTEM)
         assert len(callbacks) == 1
         send_all(edition)
         assert len(mail_server.envelopes) == 4

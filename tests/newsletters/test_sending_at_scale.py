@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
+from articles.policy import SYSTEM
 from newsletters.models import Delivery, Subscriber
 from newsletters.services import editions, sending
 from tests.factories import ArticleFactory, EditionFactory, ImageFactory, SubscriberFactory
@@ -43,7 +44,7 @@ def test_batches_render_the_edition_again_only_when_something_it_shows_changed(
     monkeypatch.setattr(mail, "render_edition", lambda *args: renders.append(1) or original(*args))
     settings.NEWSLETTER_BATCH_SIZE = 1
     SubscriberFactory.create_batch(3)
-    editions.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition, by=SYSTEM)
     sending.edition_send_batch(edition_id=edition.pk)
     sending.edition_send_batch(edition_id=edition.pk)
     assert len(renders) == 1
@@ -62,7 +63,7 @@ def test_two_chains_share_the_send_and_nobody_gets_it_twice(
     settings.NEWSLETTER_BATCH_SIZE = 3
     subscribers = SubscriberFactory.create_batch(10)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        editions.edition_start_send(edition=edition)
+        editions.edition_start_send(edition=edition, by=SYSTEM)
     assert len(callbacks) == 3  # two chains of batch tasks, and the archive's purge
     # The chains take turns, as two workers would; each ends when nothing is left.
     running = [True, True]
@@ -80,10 +81,10 @@ def test_resuming_a_paused_send_starts_as_many_chains(
 ):
     settings.NEWSLETTER_SEND_CHAINS = 3
     SubscriberFactory()
-    editions.edition_start_send(edition=edition)
-    editions.edition_pause(edition=edition)
+    editions.edition_start_send(edition=edition, by=SYSTEM)
+    editions.edition_pause(edition=edition, by=SYSTEM)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert editions.edition_resume(edition=edition)
+        assert editions.edition_resume(edition=edition, by=SYSTEM)
     assert len(callbacks) == 3
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.policy import SYSTEM
 from newsletters import tasks
 from newsletters.models import Delivery, Edition
 from newsletters.services import editions, sending
@@ -46,7 +47,7 @@ def test_a_signup_mails_the_confirmation_through_the_worker(celery_worker, mail_
 
 def test_an_edition_reaches_every_subscriber_once_in_batches(celery_worker, mail_server, edition):
     subscribers = SubscriberFactory.create_batch(10)
-    editions.edition_start_send(edition=edition)
+    editions.edition_start_send(edition=edition, by=SYSTEM)
     wait_for(lambda: edition_sent(edition))
     assert sorted(mail_server.recipients()) == sorted(s.email for s in subscribers)
     assert mail_server.connections == 4  # 10 deliveries in batches of 3
@@ -55,7 +56,7 @@ def test_an_edition_reaches_every_subscriber_once_in_batches(celery_worker, mail
 
 def test_a_batch_task_enqueued_twice_sends_nothing_twice(celery_worker, mail_server, edition):
     subscribers = SubscriberFactory.create_batch(10)
-    editions.edition_start_send(edition=edition)  # queues the first batch on commit
+    editions.edition_start_send(edition=edition, by=SYSTEM)  # queues the first batch on commit
     tasks.send_edition_batch.delay(edition.pk)
     tasks.send_edition_batch.delay(edition.pk)
     wait_for(lambda: edition_sent(edition))
