@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL byte in a query parameter is a 400 before any view or the page cache reads it.
+    "newsroom.nulbytes.NulByteMiddleware",
     # Before sessions and auth: a page-cache hit is answered without touching the database.
     "edge.middleware.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
