@@ -18,6 +18,13 @@ class SignupForm(forms.Form):
     )
     # The page the reader signed up on, for the consent record.
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # The honeypot of every reader form (templates/feedback/_honeypot.html): humans leave
+    # it empty, bots fill every field they find.
+    website = forms.CharField(required=False)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
 
     def clean_source(self) -> str:
         source = self.cleaned_data["source"]

@@ -61,6 +61,9 @@ def subscribe(request):
             status=429,
         )
     form = SignupForm(request.POST)
+    if form.is_bot:
+        # Answered as any sign-up is, so the bot learns nothing; nothing is recorded.
+        return redirect("newsletters:pending")
     if not form.is_valid():
         return render(request, "newsletters/signup.html", {"form": form}, status=400)
     subscribers.subscriber_signup(

@@ -22,8 +22,8 @@ SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 def sign_up(django_capture_on_commit_callbacks):
     """Post the sign-up form like a browser, running what the view queued on commit."""
 
-    def post(client, email="Lezer@Voorbeeld.nl ", source="/buitenland/iets/", **headers):
-        data = {"email": email, "source": source}
+    def post(client, email="Lezer@Voorbeeld.nl ", source="/buitenland/iets/", extra=(), **headers):
+        data = {"email": email, "source": source, **dict(extra)}
         with django_capture_on_commit_callbacks(execute=True):
             return client.post("/nieuwsbrief/aanmelden/", data, **{**SAME_ORIGIN, **headers})
 
@@ -112,6 +112,24 @@ class TestSignup:
         codes = [sign_up(client, email=f"lezer{i}@voorbeeld.nl").status_code for i in range(5)]
         assert codes == [302, 302, 302, 429, 429]
         assert Subscriber.objects.count() == 3
+
+    def test_a_bot_filling_the_honeypot_is_answered_as_usual_and_nothing_is_stored(
+        self, client, sign_up
+    ):
+        response = sign_up(client, extra={"website": "https://spam.example"})
+        assert (response.status_code, response["Location"]) == (302, "/nieuwsbrief/aangemeld/")
+        assert not Subscriber.objects.exists() and not ConsentRecord.objects.exists()
+        assert mail.outbox == []
+
+    # Not "page": that would be Playwright's fixture, and the test a browser test.
+    @pytest.mark.parametrize("where", ["/nieuwsbrief/", "article"])
+    def test_both_sign_up_forms_carry_the_honeypot(self, client, where):
+        path = ArticleFactory().get_absolute_url() if where == "article" else where
+        html = client.get(path).content.decode()
+        form = html[html.index('action="/nieuwsbrief/aanmelden/"') :]
+        form = form[: form.index("</form>")]
+        assert '<div class="hp-field">' in form and 'name="website"' in form
+        assert "Laat dit veld leeg" in form
 
     def test_signing_up_keeps_working_when_the_cache_is_down(self, client, dead_cache, sign_up):
         assert sign_up(client).status_code == 302
