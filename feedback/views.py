@@ -68,9 +68,9 @@ def _unreadable(request):
     )
 
 
-def _reader_token(request) -> str:
-    token = request.get_signed_cookie(READER_COOKIE, default=None, salt=services.READER_SALT)
-    return token or secrets.token_urlsafe(18)
+def _known_reader_token(request) -> str | None:
+    """The random id in the reader's signed cookie; None for a reader we have not seen."""
+    return request.get_signed_cookie(READER_COOKIE, default=None, salt=services.READER_SALT)
 
 
 @require_POST
@@ -92,7 +92,15 @@ def vote(request, article_id: int):
         # A reason the reader typed is shown again in its form, next to the errors.
         context = {"article": article, "form": form, "reason_form": "comment" in request.POST}
         return render(request, "feedback/form_error.html", context, status=400)
-    token = _reader_token(request)
+    token = _known_reader_token(request)
+    if token is None:
+        if over_limit(
+            request,
+            group=f"feedback.vote.new-reader.{article.pk}",
+            rate=limits.NEW_READER_VOTE_RATE,
+        ):
+            return _too_many(request)
+        token = secrets.token_urlsafe(18)
     services.vote_record(
         article=article,
         reader=services.reader_hash(reader_token=token),

@@ -2,6 +2,8 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import TypoReport, Vote
+from feedback.views import READER_COOKIE
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,38 @@ def test_behind_the_proxy_readers_are_told_apart_by_the_forwarded_address(
     spoofed = vote(reader_post, article, HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
     other = vote(reader_post, article, HTTP_X_FORWARDED_FOR="198.51.100.4")
     assert (spoofed.status_code, other.status_code) == (429, 303)
+
+
+def cookie_less_vote(client, reader_post, article, **kwargs):
+    """A vote from a client that keeps no cookies: each one a new reader to the site."""
+    client.cookies.clear()
+    return vote(reader_post, article, **kwargs)
+
+
+def test_cookie_less_votes_count_three_readers_per_article_and_client_then_429(
+    client, reader_post, article
+):
+    codes = [cookie_less_vote(client, reader_post, article).status_code for _ in range(11)]
+    assert codes == [303] * 3 + [429] * 8
+    assert Vote.objects.filter(article=article).count() == 3
+
+
+def test_the_cookie_less_limit_is_per_article_and_per_client(client, reader_post, article):
+    for _ in range(3):
+        cookie_less_vote(client, reader_post, article)
+    other_article = ArticleFactory()
+    assert cookie_less_vote(client, reader_post, other_article).status_code == 303
+    assert cookie_less_vote(client, reader_post, article, REMOTE_ADDR="10.0.0.9").status_code == 303
+    assert Vote.objects.count() == 5
+
+
+def test_a_reader_with_the_cookie_may_still_change_their_vote(client, reader_post, article):
+    known = vote(reader_post, article).cookies[READER_COOKIE].value
+    for _ in range(3):
+        cookie_less_vote(client, reader_post, article)
+    client.cookies[READER_COOKIE] = known
+    response = reader_post(
+        reverse("feedback:vote", args=[article.pk]), {"useful": "no", "revision": 1}
+    )
+    assert response.status_code == 303
+    assert Vote.objects.filter(useful=False).count() == 1
