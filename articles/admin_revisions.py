@@ -76,14 +76,17 @@ class RevisionAdminMixin:
     def revisions_view(self, request, object_id):
         article = self._article_for(request, object_id)
         revisions = article.revisions.select_related("created_by").defer("body", "lede")
-        token = services.preview_token(article=article)
+        share_url = None
+        if policy.may_share_preview(request.user, article):
+            token = services.preview_token(article=article, by=request.user)
+            share_url = absolute_url(reverse("articles:preview", args=[token]))
         context = self._context(
             request,
             article,
             title=_("Revisions of “%(headline)s”") % {"headline": article.headline},
             revisions=revisions,
             may_restore=policy.may_restore(request.user, article),
-            share_url=absolute_url(reverse("articles:preview", args=[token])),
+            share_url=share_url,
         )
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 

@@ -58,6 +58,12 @@ def may_handle_typo_reports(user) -> bool:
     return user is SYSTEM or user.has_perm("feedback.change_typoreport")
 
 
+def may_share_preview(user, article: Article) -> bool:
+    """A preview link shows the article to anyone who has it, for PREVIEW_LINK_HOURS: only
+    who may edit it hands one out (a reporter: their own drafts, not a colleague's)."""
+    return may_edit(user, article)
+
+
 def may_change_photo(user, image: Image, *, released: bool) -> bool:
     """A photo of a published or scheduled article (`released`) is part of what readers see."""
     if released:

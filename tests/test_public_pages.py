@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from articles import services
+from articles.policy import SYSTEM
 from tests.factories import ArticleFactory, EditionFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_a_refused_write_to_a_reader_page_is_not_kept(client, article, method):
 
 
 def test_personal_pages_are_never_public(client, article):
-    token = services.preview_token(article=article)
+    token = services.preview_token(article=article, by=SYSTEM)
     preview = client.get(reverse("articles:preview", args=[token]))
     unsubscribe = client.get(reverse("newsletters:unsubscribe", args=["ongeldig"]))
     signup_error = client.post("/nieuwsbrief/aanmelden/", {"email": "x"}, headers=SAME_ORIGIN)

@@ -6,13 +6,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 
+from .. import policy
 from ..models import Article, InlineImage, Revision
 
 PREVIEW_SALT = "articles.preview"
 
 
-def preview_token(*, article: Article, revision: Revision | None = None) -> str:
-    """A signed token for a preview link; it expires after PREVIEW_LINK_HOURS."""
+def preview_token(*, article: Article, by, revision: Revision | None = None) -> str:
+    """A signed token for a preview link; it expires after PREVIEW_LINK_HOURS.
+
+    Raises PermissionDenied unless `by` may share this article's preview.
+    """
+    policy.require(policy.may_share_preview(by, article))
     value = {"a": article.pk, "r": revision.number if revision else None}
     return signing.dumps(value, salt=PREVIEW_SALT, compress=True)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Revision
+from articles.policy import SYSTEM
 from articles.tasks import publish_due_articles
 from tests.factories import ArticleFactory, save_change
 
@@ -89,7 +90,7 @@ class TestChangeLog:
 class TestSharedPreview:
     def test_a_draft_can_be_previewed_without_an_account_and_is_not_indexed(self, client):
         draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, headline="Geheim")
-        token = services.preview_token(article=draft)
+        token = services.preview_token(by=SYSTEM, article=draft)
         response = client.get(reverse("articles:preview", args=[token]))
         html = response.content.decode()
         assert response.status_code == 200
@@ -101,7 +102,7 @@ class TestSharedPreview:
 
     def test_a_preview_link_refuses_writes(self, client):
         draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
-        url = reverse("articles:preview", args=[services.preview_token(article=draft)])
+        url = reverse("articles:preview", args=[services.preview_token(by=SYSTEM, article=draft)])
         assert client.post(url).status_code == 405
 
     def test_a_revision_can_be_shared(self, client, article):
@@ -109,7 +110,7 @@ class TestSharedPreview:
         Article.objects.filter(pk=article.pk).update(headline="Huidige kop")
         first.headline = "Eerste kop"
         first.save()
-        token = services.preview_token(article=article, revision=first)
+        token = services.preview_token(by=SYSTEM, article=article, revision=first)
         html = client.get(reverse("articles:preview", args=[token])).content.decode()
         assert "Eerste kop" in html and "Huidige kop" not in html
 
@@ -117,7 +118,7 @@ class TestSharedPreview:
         draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
         now = timezone.now()
         with time_machine.travel(now, tick=False):
-            token = services.preview_token(article=draft)
+            token = services.preview_token(by=SYSTEM, article=draft)
         url = reverse("articles:preview", args=[token])
         with time_machine.travel(now + timedelta(hours=47), tick=False):
             assert client.get(url).status_code == 200
@@ -145,8 +146,8 @@ class TestSharedPreview:
     def test_a_token_edited_to_another_article_is_refused(self, client):
         first = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
         second = ArticleFactory(status=Article.Status.DRAFT, published_at=None, headline="Ander")
-        payload, _, signature = services.preview_token(article=first).partition(":")
-        other_payload = services.preview_token(article=second).partition(":")[0]
+        payload, _, signature = services.preview_token(by=SYSTEM, article=first).partition(":")
+        other_payload = services.preview_token(by=SYSTEM, article=second).partition(":")[0]
         forged = f"{other_payload}:{signature}"
         assert other_payload != payload
         response = client.get(reverse("articles:preview", args=[forged]))

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Image, InlineImage, Revision
+from articles.policy import SYSTEM
 from articles.roles import EINDREDACTEUR
 from tests.articles.test_workflow_admin import change_url, form_data, login
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, save_change
@@ -131,7 +132,9 @@ class TestAuthors:
         assert "Anne de Vries" not in html and '<span class="author">Bram Bakker</span>' in html
 
     def test_the_shared_preview_link_of_a_revision_shows_its_byline(self, client, bylined):
-        token = services.preview_token(article=bylined, revision=bylined.revisions.get(number=2))
+        token = services.preview_token(
+            by=SYSTEM, article=bylined, revision=bylined.revisions.get(number=2)
+        )
         client.logout()
         html = client.get(reverse("articles:preview", args=[token])).content.decode()
         assert '<span class="author">Anne de Vries</span>' in html

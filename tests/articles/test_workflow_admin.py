@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import services
 from articles.models import Article, Revision
 from articles.roles import EINDREDACTEUR, HOOFDREDACTIE, VERSLAGGEVER
 from tests.factories import (
@@ -404,6 +406,27 @@ class TestPreviewInTheAdmin:
         link = html.split('readonly value="', 1)[1].split('"', 1)[0]
         client.logout()
         assert "Geheim" in client.get(link).content.decode()
+
+    def test_a_reporter_gets_no_preview_link_of_a_colleague_s_draft(self, client):
+        colleague = UserFactory(username="collega", role=VERSLAGGEVER)
+        draft = ArticleFactory(
+            status=Article.Status.DRAFT, published_at=None, created_by=colleague, headline="Kladje"
+        )
+        reporter = login(client, VERSLAGGEVER)
+        html = client.get(reverse("admin:articles_article_revisions", args=[draft.pk])).content
+        assert b"readonly value=" not in html and b"testserver/preview/" not in html
+        with pytest.raises(PermissionDenied):
+            services.preview_token(article=draft, by=reporter)
+
+    def test_a_reporter_shares_a_preview_of_their_own_draft(self, client):
+        reporter = login(client, VERSLAGGEVER)
+        draft = ArticleFactory(
+            status=Article.Status.DRAFT, published_at=None, created_by=reporter, headline="Eigen"
+        )
+        html = client.get(reverse("admin:articles_article_revisions", args=[draft.pk]))
+        link = html.content.decode().split('readonly value="', 1)[1].split('"', 1)[0]
+        client.logout()
+        assert "Eigen" in client.get(link).content.decode()
 
     def test_people_without_an_account_are_sent_to_the_login(self, client):
         article = ArticleFactory()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from articles.imaging import image_make_renditions
 from articles.models import Revision
+from articles.policy import SYSTEM
 from articles.services import preview_token
 from newsletters.models import ConsentRecord, Subscriber
 from newsletters.services.subscribers import subscriber_signup
@@ -96,7 +97,7 @@ def pages(site):
         "typo-dialog": typo_dialog,
         "usefulness-reasons": article + "#nuttig-waarom",
         "changes": article + "wijzigingen/",
-        "preview": f"/preview/{preview_token(article=site)}/",
+        "preview": f"/preview/{preview_token(by=SYSTEM, article=site)}/",
         "newsletter": "/nieuwsbrief/",
         "newsletter-error": submit_empty("/nieuwsbrief/", "Aanmelden"),
         "newsletter-pending": "/nieuwsbrief/aangemeld/",

@@ -102,9 +102,10 @@ def test_pages_that_are_not_public_get_no_edge_headers(client, url):
 
 
 def test_a_preview_is_never_given_to_the_edge(client, article, admin_client):
+    from articles.policy import SYSTEM
     from articles.services import preview_token
 
-    response = client.get(f"/preview/{preview_token(article=article)}/")
+    response = client.get(f"/preview/{preview_token(by=SYSTEM, article=article)}/")
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
     assert "xkey" not in response
