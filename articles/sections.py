@@ -10,12 +10,14 @@ from newsroom.headers import validate_header_text
 
 from .richtext import without_control_characters
 
-# First path segments taken by other pages; a section may not shadow them.
+# First path segments taken by other pages (with STATIC_URL and MEDIA_URL's, which the TLS
+# proxy serves before any request reaches us); a section may not shadow them. The database
+# holds the same list as a constraint (migration 0012): a new entry needs a migration.
 RESERVED_SLUGS = frozenset(
     {
         "admin",
         "static",
-        "media",
+        "uploads",
         "nieuwsbrief",
         "zoeken",
         "feeds",
@@ -60,6 +62,14 @@ class Section(models.Model):
         ordering = ["position", "name"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
+        constraints = [
+            # Also for sections made by code (the demo, imports), not only through forms.
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(RESERVED_SLUGS)),
+                name="section_slug_not_reserved",
+                violation_error_message=_("This slug is reserved for another page of the site."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

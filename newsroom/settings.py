@@ -154,7 +154,9 @@ FORMAT_MODULE_PATH = ["newsroom.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Not /media/: that is the Media section. This first segment is reserved for uploads
+# (articles.sections.RESERVED_SLUGS), which the TLS proxy serves from MEDIA_ROOT.
+MEDIA_URL = "/uploads/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

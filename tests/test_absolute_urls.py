@@ -93,7 +93,7 @@ class TestFeeds:
             assert entry.link.startswith(f"{SITE_URL}/"), entry.link
             assert entry.id.startswith(f"{SITE_URL}/"), entry.id
         [enclosure] = [e for entry in feed.entries for e in entry.enclosures]
-        assert enclosure.href.startswith(f"{SITE_URL}/media/"), enclosure.href
+        assert enclosure.href.startswith(f"{SITE_URL}/uploads/"), enclosure.href
         assert "localhost" not in get(client, url).content.decode()
 
 
@@ -139,8 +139,8 @@ class TestArticlePage:
         data = json.loads(script)
         assert data["mainEntityOfPage"] == page
         assert data["publisher"]["url"] == f"{SITE_URL}/"
-        assert data["image"][0].startswith(f"{SITE_URL}/media/")
-        assert re.search(rf'<meta property="og:image" content="{SITE_URL}/media/', html)
+        assert data["image"][0].startswith(f"{SITE_URL}/uploads/")
+        assert re.search(rf'<meta property="og:image" content="{SITE_URL}/uploads/', html)
 
     def test_the_change_log_is_canonical_on_site_url(self, client, article):
         html = get(client, reverse("articles:changes", args=["buitenland", "akkoord"])).content

@@ -74,7 +74,7 @@ class TestFeeds:
         assert [tag.term for tag in entry.tags] == ["Buitenland"]
         assert entry.published_parsed[:5] == (2025, 5, 9, 8, 43)
         [enclosure] = entry.enclosures
-        assert enclosure.href.startswith("http://testserver/media/images/")
+        assert enclosure.href.startswith("http://testserver/uploads/images/")
         assert (enclosure.type, enclosure.length) == ("image/jpeg", "4321")
 
     def test_the_atom_feed_carries_the_public_modified_time(self, client, published):
@@ -275,7 +275,7 @@ class TestStructuredData:
             "url": "http://testserver/",
         }
         assert data["image"] == [
-            f"http://testserver/media/renditions/{published.lead_image.pk}/800.jpg"
+            f"http://testserver/uploads/renditions/{published.lead_image.pk}/800.jpg"
         ]
         assert (data["articleSection"], data["inLanguage"]) == ("Buitenland", "nl")
         assert data["mainEntityOfPage"] == f"http://testserver{published.get_absolute_url()}"
@@ -294,7 +294,7 @@ class TestStructuredData:
         assert meta(html, "og:url") == url
         assert meta(html, "og:title") == published.headline
         assert meta(html, "og:description") == published.lede
-        assert meta(html, "og:image").startswith("http://testserver/media/images/")
+        assert meta(html, "og:image").startswith("http://testserver/uploads/images/")
         assert meta(html, "og:image:alt") == published.lead_image.alt
         assert meta(html, "twitter:card") == "summary_large_image"
         assert meta(html, "article:published_time") == "2025-05-09T10:43:00+02:00"

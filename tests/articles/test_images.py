@@ -243,10 +243,10 @@ class TestArticlePagePhotos:
         html = client.get(article.get_absolute_url()).content.decode()
 
         assert 'type="image/webp"' in html
-        assert f"/media/renditions/{image.pk}/480.webp 480w" in html
-        assert f"/media/renditions/{image.pk}/800.jpg 800w" in html
+        assert f"/uploads/renditions/{image.pk}/480.webp 480w" in html
+        assert f"/uploads/renditions/{image.pk}/800.jpg 800w" in html
         assert 'sizes="(min-width: 42rem) 42rem, 100vw"' in html
-        assert f'<img src="/media/renditions/{image.pk}/800.jpg"' in html
+        assert f'<img src="/uploads/renditions/{image.pk}/800.jpg"' in html
         assert 'width="1000" height="600"' in html
         assert 'alt="Een trein rijdt over een brug bij Arnhem"' in html
         assert "Foto: Jan Jansen / ANP" in html

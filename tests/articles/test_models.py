@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from articles.demo import SECTIONS
 from articles.models import Article, ArticleRedirect
 from articles.richtext import sanitize_body
 from tests.factories import ArticleFactory, SectionFactory, save_change
@@ -156,6 +157,39 @@ def test_a_section_cannot_take_the_url_of_another_page():
 
     with pytest.raises(ValidationError, match="gereserveerd"):
         Section(name="Zoeken", slug="zoeken").full_clean()
+
+
+@pytest.mark.parametrize("slug", ["uploads", "static", "admin", "zoeken"])
+def test_the_database_refuses_a_reserved_section_slug_from_code_too(slug):
+    from articles.models import Section
+
+    # The demo loader and imports create sections without a form.
+    with pytest.raises(IntegrityError):
+        Section.objects.create(name="Schaduw", slug=slug)
+
+
+def test_uploads_and_static_files_live_under_reserved_first_segments(settings):
+    from articles.sections import RESERVED_SLUGS
+
+    for url in (settings.MEDIA_URL, settings.STATIC_URL):
+        assert url.strip("/").split("/")[0] in RESERVED_SLUGS
+
+
+@pytest.mark.parametrize(("slug", "name"), [(slug, name) for slug, name, _ in SECTIONS])
+def test_every_demo_section_is_valid_and_outside_the_uploads(slug, name, settings):
+    from articles.models import Section
+
+    # Behind the TLS proxy MEDIA_URL is served from disk: a section there was unreachable.
+    Section(name=name, slug=slug).full_clean()
+    assert not f"/{slug}/".startswith(settings.MEDIA_URL)
+
+
+def test_the_media_section_has_a_page_of_its_own(client):
+    media = SectionFactory(name="Media", slug="media")
+    ArticleFactory(section=media, headline="Omroepen fuseren")
+    response = client.get("/media/")
+    assert response.status_code == 200
+    assert "Omroepen fuseren" in response.content.decode()
 
 
 def test_control_characters_pasted_into_the_texts_are_not_stored():

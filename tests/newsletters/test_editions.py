@@ -200,7 +200,7 @@ class TestTheMail:
         (message,) = mail_server.messages
         html = message.get_body(("html",)).get_content()
         text = message.get_body(("plain",)).get_content()
-        assert 'src="http://testserver/media/r/800.jpg"' in html
+        assert 'src="http://testserver/uploads/r/800.jpg"' in html
         assert 'alt="Een trein rijdt over een brug bij Arnhem"' in html
         assert "De nieuwe verbinding naar Duitsland. Foto: Jan Jansen / ANP" in html
         for part in (html, text):
