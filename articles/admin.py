@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from edge.purging import failed_purges_since
 from feedback.links import REPORT_PARAMETER
 from feedback.panel import report_panel
+from newsroom.security import with_csp_nonce
 from proofing.panel import panel_context
 
 from . import policy, services
@@ -250,6 +251,8 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
             context["typo"] = report_panel(
                 article=obj, user=request.user, report_id=request.GET.get(REPORT_PARAMETER, "")
             )
+        # The body editor's import map is an inline script: it runs with the CSP nonce.
+        context["media"] = with_csp_nonce(request, context["media"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_change(self, request, obj):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.env import parse_admins
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy, also on pages from the page cache.
+    "newsroom.security.SecurityHeadersMiddleware",
     # A NUL byte in a query parameter is a 400 before any view or the page cache reads it.
     "newsroom.nulbytes.NulByteMiddleware",
     # Before sessions and auth: a page-cache hit is answered without touching the database.
@@ -301,6 +304,44 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4, newsroom.security): reader pages load nothing but
+# our own files, run no inline script and take no inline style; every asset is ours.
+_OWN_ORIGIN_ONLY = {
+    "default-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "frame-ancestors": [NONE],
+    "form-action": [SELF],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _OWN_ORIGIN_ONLY}
+# The admin and its body editor (django-prose-editor): its import map is an inline script
+# with the response's nonce; Django's admin and the editor set inline styles.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_OWN_ORIGIN_ONLY,
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+    }
+}
+# Powerful browser features no page of ours uses, off for every page and frame.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
 
 # Public pages may be cached this long by browsers and shared caches (seconds).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
