@@ -16,8 +16,9 @@ def section_changed(sender, instance, **kwargs) -> None:
 
 
 def author_changed(sender, instance, **kwargs) -> None:
-    # Bylines show on the author's articles (tagged with the author) and in the feeds.
-    content_changed({tags.author(instance.pk), tags.FEEDS})
+    # Bylines show on the author's articles and page (tagged with the author) and in the
+    # feeds; the authors' sitemap lists every author page.
+    content_changed({tags.author(instance.pk), tags.FEEDS, tags.SITEMAPS})
 
 
 def connect() -> None:

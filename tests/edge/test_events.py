@@ -171,4 +171,4 @@ def test_an_edition_sent_reaches_the_archive(client, change, article):
 
 def test_a_renamed_author_is_purged_from_the_bylines(article, author, change):
     author.name = "Anna de Vries"
-    assert change(author.save) == {f"author-{author.pk}", "feeds"}
+    assert change(author.save) == {f"author-{author.pk}", "feeds", "sitemaps"}
