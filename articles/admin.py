@@ -15,6 +15,7 @@ from newsroom.security import with_csp_nonce
 from proofing.panel import panel_context
 
 from . import policy, services
+from .admin_frontpage import FrontPageSlotAdmin  # noqa: F401 (registers the front page)
 from .admin_revisions import RevisionAdminMixin
 from .forms import ArticleAdminForm, InlineImageFormSet
 from .imaging import image_queue_renditions

@@ -12,8 +12,9 @@ from datetime import datetime
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import timezone
 
-from .models import Article
+from .models import Article, FrontPageSlot
 from .navigation import NavLink
 
 HOME_LATEST = 9
@@ -21,6 +22,35 @@ HOME_PER_SECTION = 4
 SECTION_PAGE_SIZE = 20
 # Larger ids than this cannot be articles (bigint); they are refused with a 404.
 _MAX_ID = 2**63 - 1
+
+
+def home_latest() -> list[Article]:
+    """The home page's HOME_LATEST stories: the pinned ones in their places, the newest around.
+
+    Two bounded queries: the few active pins (FrontPageSlot, its unique place index; the
+    article joined by id), then the newest visible articles not pinned, from the partial
+    index article_visible_latest_idx. A pinned story carries `is_breaking`.
+    """
+    now = timezone.now()
+    pins = {
+        pin.position: pin
+        for pin in FrontPageSlot.objects.active(at=now)
+        .select_related("article__section", "article__lead_image")
+        .defer("article__body", "article__corrections")
+    }
+    newest = iter(
+        Article.objects.visible(at=now)
+        .exclude(pk__in=[pin.article_id for pin in pins.values()])
+        .for_listing()[: HOME_LATEST - len(pins)]
+    )
+    stories = []
+    for place in range(HOME_LATEST):
+        pin = pins.get(place)
+        story = pin.article if pin else next(newest, None)
+        if story is not None:
+            story.is_breaking = bool(pin and pin.breaking)
+            stories.append(story)
+    return stories
 
 
 def home_blocks(sections: tuple[NavLink, ...], *, shown: list[Article]):

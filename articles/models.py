@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 # Re-exported: Django finds an app's models in its models module.
+from .frontpage import FrontPageSlot  # noqa: F401
 from .images import Image, InlineImage  # noqa: F401
 from .querysets import ArticleQuerySet
 from .revisions import (  # noqa: F401

@@ -39,8 +39,15 @@ class ArticleQuerySet(models.QuerySet):
         has_inline_images = models.Exists(
             inline_images.objects.filter(article=models.OuterRef("pk"))
         )
+        # Pinned as breaking news: the label on the article, in the same query.
+        slots = self.model.front_page_slots.rel.related_model
+        is_breaking = models.Exists(
+            slots.objects.active(at=timezone.now()).filter(
+                article=models.OuterRef("pk"), breaking=True
+            )
+        )
         return (
             self.select_related("section", "lead_image")
             .prefetch_related("authors")
-            .annotate(has_inline_images=has_inline_images)
+            .annotate(has_inline_images=has_inline_images, is_breaking=is_breaking)
         )

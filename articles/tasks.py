@@ -11,6 +11,12 @@ def publish_due_articles() -> int:
     return len(services.articles_publish_due())
 
 
+@shared_task(ignore_result=True)
+def expire_front_page() -> int:
+    """Run by beat every minute; returns how many pins ended."""
+    return services.frontpage_expire_due()
+
+
 @shared_task(
     autoretry_for=(OSError,), retry_backoff=True, retry_kwargs={"max_retries": 5}, acks_late=True
 )

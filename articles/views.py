@@ -25,7 +25,6 @@ from newsroom.unavailable import is_database_unavailable
 
 from . import listings, services
 from .forms import FIRST_YEAR, LAST_YEAR, SearchForm
-from .listings import HOME_LATEST
 from .models import Article, ArticleRedirect, Author, Revision
 from .navigation import NavLink, get_navigation
 from .search import CANDIDATES, search_articles, snippet
@@ -40,7 +39,7 @@ logger = logging.getLogger(__name__)
 @public_page
 @require_safe
 def home(request):
-    latest = list(Article.objects.visible().for_listing()[:HOME_LATEST])
+    latest = listings.home_latest()
     context = {
         "top_story": latest[0] if latest else None,
         "secondary": latest[1 : 1 + HOME_SECONDARY],
@@ -123,7 +122,7 @@ def _article_etag(article: Article, inline_images: list) -> str:
     ]
     version = (
         f"{article.pk}:{article.updated_at.isoformat()}:{article.section.name}:{nav!r}"
-        f":{photos_version!r}"
+        f":{photos_version!r}:{article.is_breaking}"
     )
     return quote_etag(hashlib.sha256(version.encode()).hexdigest()[:32])
 

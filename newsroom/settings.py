@@ -219,6 +219,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE: dict = {
     # Marks due scheduled articles as published; readers see them on time regardless.
     "articles-publish-due": {"task": "articles.tasks.publish_due_articles", "schedule": 60.0},
+    # Purges the home page when a pinned story's time is up (readers' reads skip it already).
+    "articles-expire-front-page": {"task": "articles.tasks.expire_front_page", "schedule": 60.0},
     # Background work the broker did not take (it was down) or no worker finished.
     "newsroom-outbox-sweep": {"task": "newsroom.tasks.sweep_outbox", "schedule": 60.0},
     # crontab() is read in CELERY_TIMEZONE, Europe/Amsterdam.

@@ -202,6 +202,7 @@ def smtp_server(settings):
 ROLE_MIGRATIONS = [
     "articles.migrations.0002_roles",
     "articles.migrations.0006_image_roles",
+    "articles.migrations.0013_front_page",
     "feedback.migrations.0002_editor_permissions",
     "newsletters.migrations.0002_editor_roles",
     "newsletters.migrations.0006_edition_arrangement_welcome",

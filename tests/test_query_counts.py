@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import InlineImage
+from articles.models import FrontPageSlot, InlineImage
 from articles.roles import EINDREDACTEUR, HOOFDREDACTIE
 from feedback.models import TypoReport, Vote
 from newsletters.models import Delivery
@@ -48,6 +48,8 @@ def content():
     ArticleFactory(section=sections[0], status="draft", published_at=None)
     for _ in range(2):
         InlineImage.objects.create(article=articles[1], image=ImageFactory())
+    FrontPageSlot.objects.create(article=articles[4], position=0, breaking=True)
+    FrontPageSlot.objects.create(article=articles[7], position=2)
     sent = EditionFactory(articles=articles[:4])
     sent.status, sent.send_started_at = "sent", timezone.now()
     sent.save()
@@ -71,7 +73,8 @@ PUBLIC_PAGES = {
     "home": (
         "/",
         [
-            "the latest articles with section and photo",
+            "the pinned stories still showing (lead and top places) with section and photo",
+            "the latest articles not pinned, with section and photo",
             NAVIGATION,
             "the newest articles of each section (a UNION of one index-ordered LIMIT each)",
         ],
@@ -245,6 +248,11 @@ ADMIN_LISTS = {
     "articles_section": [*ADMIN_REQUEST, *COUNTS, "the page of sections"],
     "articles_author": [*ADMIN_REQUEST, *COUNTS, "the page of authors with their users"],
     "articles_articleredirect": [*ADMIN_REQUEST, *COUNTS, "the page of redirects with articles"],
+    "articles_frontpageslot": [
+        *ADMIN_REQUEST,
+        *COUNTS,
+        "the pinned stories with their articles and who pinned them",
+    ],
     "feedback_typoreport": [
         *ADMIN_REQUEST,
         "the sections of the section filter",
@@ -365,3 +373,9 @@ def test_the_confirmation_of_a_send_runs_exactly_its_queries(
     url = reverse("admin:newsletters_edition_action", args=[edition.pk, action])
     with django_assert_num_queries(len(queries)):
         assert desk.get(url).status_code == 200
+
+
+def test_the_form_to_pin_a_story_runs_exactly_its_queries(desk, django_assert_num_queries):
+    queries = [*ADMIN_REQUEST, "the content type of pins (the change form's context)"]
+    with django_assert_num_queries(len(queries)):
+        assert desk.get(reverse("admin:articles_frontpageslot_add")).status_code == 200

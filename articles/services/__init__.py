@@ -1,5 +1,6 @@
 """Writes to articles, one function per editorial action; see each module."""
 
+from .frontpage import frontpage_expire_due, frontpage_pin, frontpage_unpin, pin_problem
 from .photos import image_change, released_articles_showing
 from .previews import (
     PREVIEW_SALT,
@@ -40,7 +41,11 @@ __all__ = [
     "articles_publish_due",
     "changes_since",
     "corrections_after",
+    "frontpage_expire_due",
+    "frontpage_pin",
+    "frontpage_unpin",
     "image_change",
+    "pin_problem",
     "preview_from_token",
     "preview_token",
     "publication_status",

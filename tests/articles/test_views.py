@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles.models import Article
+from articles.models import Article, FrontPageSlot
 from articles.navigation import forget_local_copy
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, save_change
 
@@ -316,16 +316,18 @@ def count_queries(client, url):
 
 
 class TestQueryCounts:
-    def test_home_uses_three_queries_however_much_content(self, client):
+    def test_home_uses_four_queries_however_much_content_and_however_many_pins(self, client):
         sections = [SectionFactory() for _ in range(3)]
         ArticleFactory(section=sections[0])
         few = count_queries(client, "/")
         for i in range(40):
-            ArticleFactory(section=sections[i % 3], authors=[AuthorFactory()])
+            article = ArticleFactory(section=sections[i % 3], authors=[AuthorFactory()])
+            if i < 3:
+                FrontPageSlot.objects.create(article=article, position=i, breaking=i == 0)
         forget_local_copy()
         many = count_queries(client, "/")
-        # navigation (1, then kept in the process), latest (1), the sections' blocks (1)
-        assert few == many == 3
+        # navigation (1, then kept in the process), pins (1), latest (1), sections' blocks (1)
+        assert few == many == 4
 
     def test_section_pages_use_two_or_three_queries_however_much_content(self, client):
         section = SectionFactory(slug="sport")
