@@ -24,7 +24,7 @@ WEDNESDAY = datetime(2026, 11, 25, 14, 0, tzinfo=AMS)
 
 
 @pytest.fixture
-def eva():
+def eva(roles):
     return UserFactory(username="eva", email="eva@kopij.test", role=EINDREDACTEUR)
 
 
