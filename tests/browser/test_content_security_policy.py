@@ -7,7 +7,7 @@ Chromium reports each refusal twice: a console message ("Refused to …") and a
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import ArticleFactory, ImageFactory, SectionFactory
+from tests.factories import ArticleFactory, EditionFactory, ImageFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "geheim-wachtwoord-123"
@@ -105,3 +105,27 @@ def test_the_article_editor_works_without_a_violation(watched, live_server, edit
     expect(page.locator(".ProseMirror[contenteditable=true]")).to_be_visible()
     page.goto(f"{live_server.url}/admin/articles/article/?q=trein")
     assert violations() == []
+
+
+def test_the_other_admin_pages_show_no_violation(watched, live_server, django_user_model):
+    page, violations = watched
+    django_user_model.objects.create_superuser("chef", password=PASSWORD)
+    article, edition = ArticleFactory(), EditionFactory()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "chef")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    for path in [
+        "/admin/",
+        f"/admin/articles/article/{article.pk}/revisions/",
+        "/admin/articles/image/add/",
+        "/admin/newsletters/edition/",
+        f"/admin/newsletters/edition/{edition.pk}/change/",
+        "/admin/feedback/typoreport/",
+        "/admin/proofing/",
+        "/admin/auth/user/add/",
+    ]:
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+        assert violations() == [], path
