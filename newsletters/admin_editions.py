@@ -24,6 +24,8 @@ from .services import editions
 
 # Actions that reach every subscriber: asked for on a confirmation page first.
 CONFIRMED_ACTIONS = {"send", "schedule"}
+# The position an added article gets unless the editor chooses one: after the others.
+LAST_POSITION = 99
 
 
 class EditionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -36,6 +38,12 @@ class EditionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     def locked(self, obj) -> bool:
         # `obj` is the edition: once its send has started its items are what readers got.
         return not obj.is_editable
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # An article added without a position goes last, not in the lead's place (0).
+        formset.form.base_fields["position"].initial = LAST_POSITION
+        return formset
 
     def get_queryset(self, request):
         # Each row shows its article; the autocomplete widget still reads its own label.

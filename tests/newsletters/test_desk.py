@@ -235,3 +235,10 @@ class TestOrder:
         edition = EditionFactory(articles=[gone, next_one])
         Article.objects.filter(pk=gone.pk).update(status=Article.Status.UNPUBLISHED)
         assert edition_sections(edition)[0].articles == [next_one]
+
+
+def test_an_article_added_without_a_position_goes_last_not_first(editor):
+    edition = EditionFactory(articles=[ArticleFactory(headline="Opening")])
+    html = editor.get(url(edition, "change/")).content.decode()
+    assert 'name="items-1-position" value="99"' in html
+    assert 'name="items-0-position" value="1"' in html
