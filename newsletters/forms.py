@@ -36,6 +36,10 @@ class EditionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "scheduled_at" in self.fields:  # not on a read-only page
             self.fields["scheduled_at"].validators.append(validate_plausible_year)
+        if "week" in self.fields:  # only a new edition chooses its week
+            self.fields["week"].help_text = _(
+                "Any day of the week this edition covers; it is kept as that week's Monday."
+            )
 
     def clean_week(self):
         # Any day will do: the edition is of the week it falls in (one per week).

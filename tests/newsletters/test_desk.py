@@ -64,6 +64,8 @@ class TestAddingAndAssembling:
         edition = Edition.objects.get()
         assert (edition.status, edition.arrangement) == ("held", "editor")
         assert edition.week.isoformat() == "2026-11-30"  # the Monday of that week
+        form = editor.get("/admin/newsletters/edition/add/").content.decode()
+        assert "bewaard wordt de maandag van die week" in form
 
     def test_assemble_now_makes_this_weeks_edition_with_the_beat_jobs_selection(
         self, editor, settings
