@@ -56,6 +56,9 @@ class EdgeCacheMiddleware:
         if cached is not None:
             return cached
         response = self.get_response(request)
+        if response.status_code == 503 and response.has_header("Retry-After"):
+            # The database is down (newsroom.unavailable): an older copy beats the 503.
+            return pagecache.stale(request) or response
         if request.method in ("GET", "HEAD") and is_reader_page(response):
             add_edge_headers(request, response)
             pagecache.store(request, response)

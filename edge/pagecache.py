@@ -16,7 +16,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    set_response_etag,
+)
 from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
@@ -99,6 +103,30 @@ def fetch(request) -> HttpResponse | None:
         if name in response:
             answer[name] = response[name]
     return answer
+
+
+def stale(request) -> HttpResponse | None:
+    """The stored page for this request whatever its version: for when the site cannot render.
+
+    Kept by nobody else (`no-store`, no tags): once the database is back the current page
+    is rendered, and no cache may hold on to an old one after its purge.
+    """
+    if not _applies(request):
+        return None
+    try:
+        stored = cache.get(_page_key(request))
+    except Exception:
+        return None
+    if stored is None:
+        return None
+    _version, status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        if name not in (*EDGE_HEADERS, "Cache-Control", "ETag", "Last-Modified"):
+            response[name] = value
+    add_never_cache_headers(response)
+    response[HIT_HEADER] = "stale"
+    return response
 
 
 def store(request, response) -> None:

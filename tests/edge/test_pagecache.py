@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from edge import tags
+from edge.pagecache import bump_content_version
 from edge.purging import content_changed
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -174,3 +175,33 @@ def test_the_page_cache_can_be_turned_off(client, article, settings, django_asse
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/binnenland/")
     assert "X-Page-Cache" not in client.get("/binnenland/")
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    """Call it to make section pages fail as with PostgreSQL stopped (newsroom.unavailable)."""
+    import psycopg
+    from django.db import OperationalError
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("down") from psycopg.OperationalError("Connection refused")
+
+    return lambda: monkeypatch.setattr("articles.views.listings.section_page", unreachable)
+
+
+def test_while_the_database_is_down_an_older_copy_beats_the_503(client, article, database_down):
+    before = client.get("/binnenland/")
+    bump_content_version()  # a change since: the stored copy is no longer current
+    database_down()
+    response = client.get("/binnenland/")
+    assert (response.status_code, response["X-Page-Cache"]) == (200, "stale")
+    assert response.content == before.content
+    # No cache may keep it: once the database is back the current page is rendered.
+    assert "no-store" in response["Cache-Control"]
+    assert "xkey" not in response and "ETag" not in response
+
+
+def test_without_a_stored_copy_the_reader_gets_the_503(client, article, database_down):
+    database_down()
+    response = client.get("/binnenland/")
+    assert (response.status_code, response["Retry-After"]) == (503, "30")
