@@ -115,6 +115,13 @@ def test_production_static_files_are_collected_with_hashed_names(tmp_path):
     assert (tmp_path / manifest["css/site.css"]).with_suffix(".css.gz").exists()
 
 
+def test_every_model_change_has_its_migration():
+    result = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "true"})
+    # Fails naming the app and the change when a migration is missing.
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 @pytest.mark.django_db
 def test_after_all_migrations_each_role_holds_the_permissions_of_every_app():
     from django.contrib.auth.models import Group
