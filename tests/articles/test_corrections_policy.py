@@ -14,7 +14,8 @@ from articles.roles import EINDREDACTEUR
 from tests.articles.test_workflow_admin import change_url, form_data, login
 from tests.factories import ArticleFactory, UserFactory, save_change
 
-pytestmark = pytest.mark.django_db
+# The roles: a transactional test before these (PostgreSQL leg) may have flushed the groups.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
 INTERNAL = "Intern: laatste alinea toegevoegd op verzoek van de chef"
 

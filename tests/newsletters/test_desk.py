@@ -18,7 +18,8 @@ from newsletters.services import editions
 from tests.factories import ArticleFactory, EditionFactory, SubscriberFactory, UserFactory
 from tests.newsletters.test_admin import CONFIRMED, url
 
-pytestmark = pytest.mark.django_db
+# The roles: a transactional test before these (PostgreSQL leg) may have flushed the groups.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 AMS = ZoneInfo("Europe/Amsterdam")
 WEDNESDAY = datetime(2026, 11, 25, 14, 0, tzinfo=AMS)
 

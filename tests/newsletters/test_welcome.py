@@ -8,7 +8,8 @@ from newsletters.services import subscribers
 from newsroom.models import OutboxTask
 from tests.newsletters.test_subscribing import confirm_link, sign_up  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+# The roles: a transactional test before these (PostgreSQL leg) may have flushed the groups.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
 
 @pytest.fixture
