@@ -1,4 +1,5 @@
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,6 +53,23 @@ def dead_cache(settings):
 def _broker_not_paused(monkeypatch):
     # A broker error in one test must not make the outbox skip hand-overs in the next.
     monkeypatch.setattr("newsroom.outbox._paused_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_a_flush(request):
+    """A transactional test's flush empties the role groups the migrations made: a database
+    test that finds none gets them back (one query when they are there)."""
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)  # set up before this fixture asks anything
+            break
+    else:
+        if not request.node.get_closest_marker("django_db"):
+            return
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():
+        request.getfixturevalue("roles")
 
 
 @pytest.fixture(autouse=True)
@@ -198,17 +216,6 @@ def smtp_server(settings):
         yield sink
 
 
-# The data migrations that give the roles their permissions, in order.
-ROLE_MIGRATIONS = [
-    "articles.migrations.0002_roles",
-    "articles.migrations.0006_image_roles",
-    "articles.migrations.0013_front_page",
-    "feedback.migrations.0002_editor_permissions",
-    "newsletters.migrations.0002_editor_roles",
-    "newsletters.migrations.0006_edition_arrangement_welcome",
-]
-
-
 @pytest.fixture(scope="session")
 def _migrated_apps(django_db_setup, django_db_blocker):
     """The models as the migrations leave them (what RunPython code expects as `apps`)."""
@@ -219,19 +226,42 @@ def _migrated_apps(django_db_setup, django_db_blocker):
         return MigrationLoader(connection).project_state().apps
 
 
+@pytest.fixture(scope="session")
+def _role_migrations(django_db_setup, django_db_blocker):
+    """The data migrations that give the roles their permissions (each uses articles.roles),
+    in the order the migration graph runs them."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    from articles import roles as roles_module
+
+    with django_db_blocker.unblock():
+        loader = MigrationLoader(connection)
+    plan = dict.fromkeys(
+        node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf)
+    )
+    migrations = [loader.graph.nodes[node] for node in plan]
+
+    def uses_roles(migration) -> bool:
+        names = vars(sys.modules[type(migration).__module__]).values()
+        return any(
+            v is roles_module or getattr(v, "__module__", "") == "articles.roles" for v in names
+        )
+
+    return [migration for migration in migrations if uses_roles(migration)]
+
+
 @pytest.fixture
-def roles(db, _migrated_apps):
+def roles(db, _migrated_apps, _role_migrations):
     """The role groups with their permissions, as the data migrations made them.
 
     A transactional test's flush empties the tables, these rows included; tests that log
     in with a role and run after one (PostgreSQL leg) need them back. The migrations get
     the migrated state, never the project's app registry, which they modify.
     """
-    from importlib import import_module
-
     from django.db.migrations import RunPython
 
-    for name in ROLE_MIGRATIONS:
-        for operation in import_module(name).Migration.operations:
+    for migration in _role_migrations:
+        for operation in migration.operations:
             if isinstance(operation, RunPython):
                 operation.code(_migrated_apps, None)
