@@ -83,7 +83,7 @@ class RevisionAdminMixin:
         context = self._context(
             request,
             article,
-            title=_("Revisions of “%(headline)s”") % {"headline": article.headline},
+            title=_("History of “%(headline)s”") % {"headline": article.headline},
             revisions=revisions,
             may_restore=policy.may_restore(request.user, article),
             share_url=share_url,

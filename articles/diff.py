@@ -87,6 +87,19 @@ def _placements(inline: list[dict]) -> list[str]:
     return tokens
 
 
+def _byline_changed(before: list[dict] | None, after: list[dict] | None) -> bool:
+    """Other authors, not the same ones in another order: the live byline is always in name
+    order, while a revision keeps the order it was given (the archive loader's is random).
+    None: a side that does not know its authors."""
+    if before is None or after is None:
+        return False
+
+    def people(authors: list[dict]) -> list[tuple[str, str]]:
+        return sorted((author["name"], str(author.get("id"))) for author in authors)
+
+    return people(before) != people(after)
+
+
 def compare(old, new) -> list[FieldDiff]:
     """Two revisions (or a revision and the article), word by word.
 
@@ -100,7 +113,7 @@ def compare(old, new) -> list[FieldDiff]:
         (_("Body"), body_words(before["body"]), body_words(after["body"])),
     ]
     diffs = [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in fields]
-    if before["authors"] != after["authors"]:
+    if _byline_changed(before["authors"], after["authors"]):
         a, b = _byline(before["authors"]), _byline(after["authors"])
         diffs.append(FieldDiff(_("Authors"), word_diff(a, b), True))
     if before["images"] is None or after["images"] is None:

@@ -150,6 +150,15 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["change_kind"].widget = forms.HiddenInput()
             self.fields["change_note"].widget = forms.HiddenInput()
             self.fields["internal_note"].widget = forms.HiddenInput()
+        if "status" in self.fields and user is not None:
+            # Only the statuses this user may choose are offered; the field still accepts
+            # every status, so that clean() answers a forged one with the policy's reason.
+            stored = self.instance.status if self.instance.pk else None
+            self.fields["status"].widget.choices = [
+                (value, label)
+                for value, label in self.fields["status"].choices
+                if policy.may_set_status(user, old=stored, new=value)
+            ]
 
     clean_change_note = ChangeFields.clean_change_note
     clean_internal_note = ChangeFields.clean_internal_note

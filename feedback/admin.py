@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.formats import number_format
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -31,6 +32,8 @@ class PublishedWithinFilter(admin.SimpleListFilter):
 @admin.register(ArticleUsefulness)
 class ArticleUsefulnessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Most and least useful articles: sort by the Wilson lower bound either way."""
+
+    change_list_template = "admin/feedback/articleusefulness/change_list.html"
 
     list_display = [
         "headline",
@@ -67,9 +70,11 @@ class ArticleUsefulnessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def share(self, obj):
         return f"{round(obj.share_yes * 100)}%"
 
-    @admin.display(description=_("Wilson lower bound"), ordering="wilson_lower")
+    # The lower bound of the Wilson score interval, in words: the share of readers that finds
+    # the article useful, at least, with 95% certainty (so few votes rank low).
+    @admin.display(description=_("useful for at least"), ordering="wilson_lower")
     def wilson(self, obj):
-        return number_format(obj.wilson_lower, 2)
+        return f"{round(obj.wilson_lower * 100)}%"
 
     @admin.display(description=_("reasons for no"))
     def reasons(self, obj):
@@ -129,8 +134,10 @@ class TextStateFilter(admin.SimpleListFilter):
 class TypoReportAdmin(WholeNumberSelectionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     editable = frozenset({"change", "delete"})
     change_form_template = "admin/feedback/typoreport/change_form.html"
-    list_display = ["created_at", "quote_in_context", "article_link", "status", "text"]
-    list_display_links = ["created_at"]
+    # Four columns fit beside the filters at 1280 px: the status and what the live text
+    # says about the quote share one.
+    list_display = ["reported", "quote_in_context", "article_link", "state"]
+    list_display_links = ["reported"]
     list_filter = ["status", TextStateFilter, "article__section", "created_at"]
     list_select_related = ["article__section"]
     search_fields = ["quote", "correction", "comment", "article__headline"]
@@ -155,6 +162,10 @@ class TypoReportAdmin(WholeNumberSelectionMixin, ReadOnlyAdminMixin, admin.Model
 
     class Media:
         css = {"all": ["css/feedback-admin.css"]}
+
+    def get_queryset(self, request):
+        # The change page shows the article and links it by its section's URL.
+        return super().get_queryset(request).select_related("article__section")
 
     def get_urls(self):
         return [
@@ -185,6 +196,18 @@ class TypoReportAdmin(WholeNumberSelectionMixin, ReadOnlyAdminMixin, admin.Model
     @admin.display(description=_("the quoted text"))
     def text(self, obj: TypoReport):
         return obj.text_state or "—"
+
+    @admin.display(description=TypoReport._meta.get_field("created_at").verbose_name)
+    def reported(self, obj: TypoReport):
+        return date_format(localtime(obj.created_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj: TypoReport):
+        if not obj.text_state:
+            return obj.get_status_display()
+        return format_html(
+            '{}<br><span class="typo-state">{}</span>', obj.get_status_display(), obj.text_state
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -181,5 +181,5 @@ class ArticleUsefulness(Article):
 
     class Meta:
         proxy = True
-        verbose_name = _("article usefulness")
-        verbose_name_plural = _("article usefulness")
+        verbose_name = _("rated article")
+        verbose_name_plural = _("rated articles")

@@ -1,6 +1,9 @@
 """Admin helpers shared by the apps."""
 
+from django.contrib import messages
 from django.contrib.admin import helpers
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 
 class ReadOnlyAdminMixin:
@@ -41,3 +44,27 @@ class WholeNumberSelectionMixin:
             request.POST = request.POST.copy()
             request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, ids)
         return super().response_action(request, queryset)
+
+
+class NeuterNounMessagesMixin:
+    """Dutch save messages for a model whose noun takes “het”: “Het artikel … is gewijzigd.”
+
+    Django's Dutch catalogue writes “De {name} … is met succes gewijzigd.” for every model;
+    its messages get the right article and the plainer wording here.
+    """
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if (get_language() or "").startswith("nl"):
+            message = self.neuter_message(message)
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    def neuter_message(self, message):
+        name = str(self.opts.verbose_name)
+        text = (
+            str(message)
+            .replace(f"De {name} ", f"Het {name} ")
+            .replace(" is met succes ", " is ")
+            .replace("U kunt deze hieronder", "U kunt het hieronder")
+        )
+        # Words swapped for words: what was safe HTML stays safe.
+        return mark_safe(text) if isinstance(message, SafeString) else text  # noqa: S308

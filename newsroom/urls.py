@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from django.views.i18n import JavaScriptCatalog
 
 from edge.views import health
 
@@ -16,8 +17,14 @@ admin.site.index_title = _("Newsroom")
 # The admin prefixes the page title with this on form errors, and Django's Dutch catalogue
 # lacks it; marked here, our catalogue (consulted first) carries its translation.
 gettext_noop("Error:")
+# The same for the hidden column headings of the admin's model list (read by screen readers).
+gettext_noop("Add link")
+gettext_noop("Change or view list link")
 
 urlpatterns = [
+    # Every app's djangojs catalogue and ours (locale/nl/LC_MESSAGES/djangojs.po): the
+    # strings of the body editor's script (django-prose-editor reads window.gettext).
+    path("admin/jsi18n/all/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("", include("feedback.urls")),

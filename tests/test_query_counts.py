@@ -379,3 +379,67 @@ def test_the_form_to_pin_a_story_runs_exactly_its_queries(desk, django_assert_nu
     queries = [*ADMIN_REQUEST, "the content type of pins (the change form's context)"]
     with django_assert_num_queries(len(queries)):
         assert desk.get(reverse("admin:articles_frontpageslot_add")).status_code == 200
+
+
+# Django caches content types per process: cleared first, so that the count never depends on
+# which test ran before.
+CONTENT_TYPE = "the model's content type (Django's link to the page on the site)"
+
+
+@pytest.fixture
+def cold_content_types():
+    ContentType.objects.clear_cache()
+
+
+ARTICLE_FORM = [
+    *ADMIN_REQUEST[:2],
+    "the article",
+    *ADMIN_REQUEST[2:],
+    "its authors (the form's initial byline)",
+    "its photos in the text (the inline formset)",
+    "the same, for the proofing panel's article",
+    "the lead photo (the proofing panel checks its texts)",
+    "the newsroom's word list (proofing)",
+    "the open typo reports' quotes and corrections (proofing)",
+    "the rule settings (proofing)",
+    CONTENT_TYPE,
+    "the sections of the section field",
+    "the lead photo of the autocomplete field",
+    "the authors of the autocomplete field",
+]
+
+
+def test_the_article_form_runs_exactly_its_queries(
+    chief, content, cold_content_types, django_assert_num_queries
+):
+    url = reverse("admin:articles_article_change", args=[content["article"].pk])
+    with django_assert_num_queries(len(ARTICLE_FORM)):
+        response = chief.get(url)
+    assert response.status_code == 200
+
+
+def test_the_article_form_from_a_typo_report_adds_only_the_report(
+    chief, content, cold_content_types, django_assert_num_queries
+):
+    report = TypoReport.objects.filter(article=content["article"]).get()
+    url = reverse("admin:articles_article_change", args=[content["article"].pk])
+    at = ARTICLE_FORM.index(CONTENT_TYPE)
+    queries = [*ARTICLE_FORM[:at], "the typo report shown above the form", *ARTICLE_FORM[at:]]
+    with django_assert_num_queries(len(queries)):
+        response = chief.get(url, {"typo": report.pk})
+    assert b"data-typo-quote" in response.content
+
+
+def test_a_typo_report_runs_exactly_its_queries(
+    chief, content, cold_content_types, django_assert_num_queries
+):
+    report = TypoReport.objects.filter(article=content["article"]).get()
+    queries = [
+        *ADMIN_REQUEST[:2],
+        "the report with its article and section",
+        *ADMIN_REQUEST[2:],
+        CONTENT_TYPE,
+    ]
+    with django_assert_num_queries(len(queries)):
+        response = chief.get(reverse("admin:feedback_typoreport_change", args=[report.pk]))
+    assert response.status_code == 200

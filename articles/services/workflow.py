@@ -37,7 +37,8 @@ def changes_since(*, article_id: int, revision_number: int) -> list[FieldDiff]:
     """What was saved after `revision_number`, word by word against the stored version."""
     current = Article.objects.get(pk=article_id)
     seen = current.revisions.filter(number=revision_number).first()
-    return compare(seen or Revision(headline="", lede="", body=""), current)
+    # Articles loaded in bulk (the archive) may lack the revision: its byline is unknown.
+    return compare(seen or Revision(headline="", lede="", body="", authors=None), current)
 
 
 def publication_status(

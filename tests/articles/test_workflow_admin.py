@@ -1,5 +1,6 @@
 """The editorial workflow in the admin, as each role meets it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from articles.models import Article, Revision
 from articles.roles import EINDREDACTEUR, HOOFDREDACTIE, VERSLAGGEVER
 from tests.factories import (
     ArticleFactory,
+    AuthorFactory,
     SectionFactory,
     UserFactory,
     new_article_form,
@@ -463,3 +465,43 @@ class TestChiefEditor:
         url = reverse("admin:articles_article_restore", args=[article.pk, first.pk])
         assert client.post(url, {"change_kind": "typo"}).status_code == 302
         assert Article.objects.get(pk=article.pk).headline == "Eerste"
+
+
+def status_options(html: str) -> list[str]:
+    select = html.split('name="status"')[1].split("</select>")[0]
+    return re.findall(r'<option value="(\w+)"', select)
+
+
+def test_a_reporter_is_offered_only_the_statuses_they_may_choose(client):
+    user = login(client, VERSLAGGEVER)
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, created_by=user)
+    html = client.get(change_url(draft)).content.decode()
+    offered = status_options(html)
+    assert offered == ["draft", "review"]
+    html = client.get(reverse("admin:articles_article_add")).content.decode()
+    offered = status_options(html)
+    assert offered == ["draft", "review"]
+
+
+def test_an_editor_is_offered_every_status(client):
+    login(client, EINDREDACTEUR)
+    article = ArticleFactory()
+    html = client.get(change_url(article)).content.decode()
+    offered = status_options(html)
+    assert offered == ["draft", "review", "scheduled", "published", "unpublished"]
+
+
+def test_the_lost_update_panel_ignores_the_order_a_revision_kept_its_byline_in(client):
+    login(client, EINDREDACTEUR)
+    byline = [AuthorFactory(name="Anna Appel"), AuthorFactory(name="Zora Zwart")]
+    article = ArticleFactory(headline="Oude kop", authors=byline)
+    # As the archive loader keeps them: in the order drawn, not by name.
+    article.revisions.update(authors=[{"id": a.pk, "name": a.name} for a in reversed(byline)])
+    opened = {**form_data(article), "authors": [a.pk for a in byline]}
+    client.post(change_url(article), {**opened, "headline": "Kop van Eva", "change_kind": "typo"})
+    second = client.post(
+        change_url(article), {**opened, "lede": "Mijn lede.", "change_kind": "typo"}
+    )
+    panel = second.content.decode().split('id="stale-title"')[1].split("</section>")[0]
+    assert "Kop van Eva" in panel
+    assert "Auteurs" not in panel
