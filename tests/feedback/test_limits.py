@@ -1,11 +1,21 @@
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.models import TypoReport, Vote
 from feedback.views import READER_COOKIE
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _one_moment():
+    """The clock stands still: limits count in fixed windows (django-ratelimit), and a test
+    that crossed a window's edge would start counting again halfway."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
 
 
 def vote(reader_post, article, **kwargs):
