@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from articles.roles import EINDREDACTEUR
 from newsletters.models import Edition
@@ -61,6 +62,8 @@ def test_an_editor_makes_assembles_reorders_and_sends_an_edition(
 
     # The Donau article is the lead: position 0, before the budget.
     rows = page.locator(".dynamic-items")
+    # The article labels are drawn by the autocomplete's script: wait for them.
+    expect(rows.filter(has_text="Donau")).to_have_count(1)
     for index in range(rows.count()):
         if "Donau" in rows.nth(index).inner_text():
             rows.nth(index).locator("input[name$='-position']").fill("0")

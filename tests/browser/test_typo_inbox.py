@@ -84,14 +84,17 @@ def test_the_editor_fixes_a_reported_typo_and_thanks_the_reader(
     shoot(page, "typo-article-highlight-1280")
 
     # The editor selects the highlighted word and types the correction over it.
-    page.locator(".ProseMirror[contenteditable]").click()
+    # Focus without a click: a click's own selection, set late under load, would move the
+    # caret away from the word again before the typing.
     page.evaluate(
         """() => {
+            document.querySelector('.ProseMirror[contenteditable]').focus();
             const range = [...CSS.highlights.get('typo-quote')][0];
             getSelection().removeAllRanges();
             getSelection().addRange(range);
         }"""
     )
+    page.wait_for_function("() => getSelection().toString() === 'nachtrein'")
     page.keyboard.type("nachttrein")
     page.get_by_label("Soort wijziging").select_option("typo")
     page.get_by_role("button", name="Opslaan", exact=True).click()
