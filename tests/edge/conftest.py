@@ -36,3 +36,24 @@ def varnish_node():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def edge(settings, varnish_node):
+    """The page cache on and one Varnish node to purge (use it autouse in a module)."""
+    settings.PAGE_CACHE_SECONDS = 3600
+    settings.CACHE_PURGE_URLS = [varnish_node.url]
+    return varnish_node
+
+
+@pytest.fixture
+def change(django_capture_on_commit_callbacks, edge):
+    """Run a change as a committed transaction; returns the tags purged from Varnish."""
+
+    def run(action) -> set[str]:
+        edge.purges.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            action()
+        return {tag for _path, header in edge.purges for tag in header.split()}
+
+    return run

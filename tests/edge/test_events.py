@@ -19,14 +19,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def edge(settings, varnish_node):
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.CACHE_PURGE_URLS = [varnish_node.url]
-    return varnish_node
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("edge")]
 
 
 @pytest.fixture
@@ -42,19 +35,6 @@ def author():
 @pytest.fixture
 def article(author):
     return ArticleFactory(section=SectionFactory(slug="binnenland"), authors=[author])
-
-
-@pytest.fixture
-def change(django_capture_on_commit_callbacks, edge):
-    """Run a change as a committed transaction; returns the tags purged from Varnish."""
-
-    def run(action) -> set[str]:
-        edge.purges.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            action()
-        return {tag for _path, header in edge.purges for tag in header.split()}
-
-    return run
 
 
 def article_tags(article, *, sections=None) -> set[str]:

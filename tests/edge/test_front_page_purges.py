@@ -9,42 +9,24 @@ from articles import services
 from articles.models import FrontPageSlot
 from tests.factories import ArticleFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("edge")]
 
 
-@pytest.fixture(autouse=True)
-def edge(settings, varnish_node):
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.CACHE_PURGE_URLS = [varnish_node.url]
-    return varnish_node
-
-
-@pytest.fixture
-def purged(django_capture_on_commit_callbacks, edge):
-    def run(action) -> set[str]:
-        edge.purges.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            action()
-        return {tag for _path, header in edge.purges for tag in header.split()}
-
-    return run
-
-
-def test_pinning_replacing_and_unpinning_purge_home_and_both_articles(purged):
+def test_pinning_replacing_and_unpinning_purge_home_and_both_articles(change):
     editor = UserFactory(role="Eindredacteur")
     first, second = ArticleFactory(), ArticleFactory()
-    tags = purged(lambda: services.frontpage_pin(article=first, position=0, by=editor))
+    tags = change(lambda: services.frontpage_pin(article=first, position=0, by=editor))
     assert tags == {"home", f"article-{first.pk}"}
-    tags = purged(lambda: services.frontpage_pin(article=second, position=0, by=editor))
+    tags = change(lambda: services.frontpage_pin(article=second, position=0, by=editor))
     assert tags == {"home", f"article-{first.pk}", f"article-{second.pk}"}
     slot = FrontPageSlot.objects.get()
-    assert purged(lambda: services.frontpage_unpin(slot=slot, by=editor)) == {
+    assert change(lambda: services.frontpage_unpin(slot=slot, by=editor)) == {
         "home",
         f"article-{second.pk}",
     }
 
 
-def test_an_expired_pin_is_purged_by_the_beat_job(purged):
+def test_an_expired_pin_is_purged_by_the_beat_job(change):
     article = ArticleFactory()
     FrontPageSlot.objects.create(
         article=article, position=0, expires_at=timezone.now() - timedelta(minutes=1)
@@ -52,18 +34,18 @@ def test_an_expired_pin_is_purged_by_the_beat_job(purged):
     FrontPageSlot.objects.create(
         article=ArticleFactory(), position=1, expires_at=timezone.now() + timedelta(hours=1)
     )
-    assert purged(services.frontpage_expire_due) == {"home", f"article-{article.pk}"}
+    assert change(services.frontpage_expire_due) == {"home", f"article-{article.pk}"}
     assert list(FrontPageSlot.objects.values_list("position", flat=True)) == [1]
-    assert purged(services.frontpage_expire_due) == set()
+    assert change(services.frontpage_expire_due) == set()
 
 
-def test_the_cached_home_page_shows_a_new_lead_at_once(client, purged):
+def test_the_cached_home_page_shows_a_new_lead_at_once(client, change):
     editor = UserFactory(role="Eindredacteur")
     ArticleFactory(headline="Het nieuwste bericht")
     older = ArticleFactory(
         headline="Donaulanden sluiten akkoord", published_at=timezone.now() - timedelta(days=1)
     )
     assert "Het nieuwste bericht" in client.get("/").content.decode().split("teaser--lead")[1][:800]
-    purged(lambda: services.frontpage_pin(article=older, position=0, by=editor, breaking=True))
+    change(lambda: services.frontpage_pin(article=older, position=0, by=editor, breaking=True))
     lead = client.get("/").content.decode().split("teaser--lead")[1][:800]
     assert "Donaulanden sluiten akkoord" in lead and "Net binnen" in lead
